@@ -1,0 +1,1 @@
+"""The stages of ministry-watch (crawl launcher, normalise, diff, alert) and the command line."""
