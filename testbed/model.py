@@ -46,6 +46,11 @@ class Content:
     number: str
     paragraphs: tuple[str, ...]
     tags: tuple[str, ...] = ()
+    toc: tuple[str, ...] = ()
+
+    def body_texts(self) -> tuple[str, ...]:
+        """The `<p>` texts of the body in page order: table of contents, then paragraphs."""
+        return self.toc + self.paragraphs
 
 
 @dataclass(frozen=True)
