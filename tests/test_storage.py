@@ -22,6 +22,7 @@ from storage.db import create_db_engine, transaction
 from storage.migrate import upgrade
 from storage.models import Alert, Base, Blob, Capture, Change, Edition, Run, Statement, Version
 from storage.runs import close_run, open_run, set_stage_counts
+from storage.search import include_name
 from storage.statements import get_or_create_edition, get_or_create_statement
 from storage.versions import Unchanged, VersionAdded, VersionContent, add_version
 from tests import databases
@@ -77,7 +78,9 @@ def test_migrations_reach_head_without_drift(backend: str, tmp_path) -> None:
     try:
         upgrade(engine)
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             assert compare_metadata(context, Base.metadata) == []
             assert context.get_current_revision() is not None
     finally:

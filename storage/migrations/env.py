@@ -4,6 +4,7 @@ from alembic import context
 
 from storage.db import create_db_engine
 from storage.models import Base
+from storage.search import include_name
 
 config = context.config
 engine = config.attributes.get("engine") or create_db_engine()
@@ -14,5 +15,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     context.run_migrations()
