@@ -15,6 +15,7 @@ from storage.errors import InputError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.commands.db",
+    "pipeline.commands.testbed",
 )
 
 

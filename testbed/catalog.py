@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from testbed.generate import generated_id, make_content, make_statement
 from testbed.model import (
@@ -28,6 +28,7 @@ SEED_TAGS = {
     "es": ("Armenia", "Nagorno Karabaj"),
 }
 FIRST_NEW_ID = 1950124
+SEED_DIR = Path(__file__).parent / "data" / "seed"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class NewStatement:
 def seed_statement() -> Statement:
     contents = {}
     for lang in LANGS:
-        text = resources.files("testbed").joinpath(f"data/seed/{lang}.txt").read_text("utf-8")
+        text = (SEED_DIR / f"{lang}.txt").read_text("utf-8")
         title, _, body = text.partition("\n\n")
         paragraphs = tuple(p for p in body.strip("\n").split("\n\n"))
         contents[lang] = Content(title, SEED_PUBLISHED, SEED_NUMBER, paragraphs, SEED_TAGS[lang])
