@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from testbed.lexicon import MONTHS
@@ -34,7 +34,7 @@ def title_date(lang: str, when: datetime) -> str:
 
 
 def http_date(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def rss_date(when: datetime) -> str:

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 LANGS: tuple[str, ...] = ("ru", "en", "de", "fr", "es")
 SWITCHER_ORDER: tuple[str, ...] = ("de", "en", "es", "ru", "fr")
-LOCALES: dict[str, str] = {"de": "de-DE", "en": "en-GB", "es": "es-ES", "ru": "ru-RU", "fr": "fr-FR"}
+LOCALES: dict[str, str] = {
+    "de": "de-DE", "en": "en-GB", "es": "es-ES", "ru": "ru-RU", "fr": "fr-FR",
+}
 MSK = timezone(timedelta(hours=3), "MSK")
 
 SEED_ID = "1950123"
