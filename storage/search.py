@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, TextClause, text
 from sqlalchemy.orm import Session
 
 from storage.errors import InputError
+from storage.types import UTCDateTime
 
 MARK_START, MARK_END = "\x02", "\x03"
 PG_CONFIGS = ("russian", "english", "german", "french", "spanish", "simple")
@@ -91,7 +92,11 @@ _SELECT = """
            {snippet} AS snippet, v.observed_at AS observed_at
 """
 
-_SQLITE_SQL = text(
+def _typed(clause: TextClause) -> TextClause:
+    return clause.columns(current=Boolean(), observed_at=UTCDateTime())
+
+
+_SQLITE_SQL = _typed(text(
     _SELECT.format(snippet="snippet(version_fts, 1, char(2), char(3), '…', 16)")
     + """
     FROM version_fts
@@ -104,7 +109,7 @@ _SQLITE_SQL = text(
     ORDER BY bm25(version_fts, 2.0, 1.0), v.id DESC
     LIMIT :limit OFFSET :offset
     """
-)
+))
 
 
 def _pg_query_expression(lang: str | None) -> str:
@@ -113,9 +118,9 @@ def _pg_query_expression(lang: str | None) -> str:
     return " || ".join(f"websearch_to_tsquery('{name}', :q)" for name in PG_CONFIGS)
 
 
-def _pg_sql(lang: str | None):  # type: ignore[no-untyped-def]
+def _pg_sql(lang: str | None) -> TextClause:
     """Rank the matches through the GIN index first, then build snippets for one page only."""
-    return text(
+    return _typed(text(
         f"""
         WITH query AS (SELECT ({_pg_query_expression(lang)}) AS tsq),
         matched AS (
@@ -145,4 +150,4 @@ def _pg_sql(lang: str | None):  # type: ignore[no-untyped-def]
         JOIN statement s ON s.id = e.statement_id
         ORDER BY page.rank DESC, page.version_id DESC
         """
-    )
+    ))
