@@ -22,6 +22,7 @@ LANG_SETS = (("ru",), ("ru", "en"), ("ru", "en", "de"), ("ru", "en", "fr", "es")
 LANG_WEIGHTS = (50, 25, 8, 7, 10)
 
 
+@lru_cache(maxsize=262144)
 def generated_id(seed: int, index: int) -> str:
     """Ids fall as statements get older; each index owns a block of five ids."""
     return str(1950100 - 5 * index - _stream(seed, index, "id").randrange(5))
@@ -36,7 +37,7 @@ def document_number(index: int, published: datetime) -> str:
     return f"{seq}-{published:%d-%m-%Y}"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=262144)
 def make_statement(
     seed: int, index: int, kind: str | None = None, langs: tuple[str, ...] | None = None
 ) -> Statement:
@@ -93,13 +94,13 @@ def extra_paragraph(seed: int, source_id: str, lang: str, salt: str) -> str:
 
 
 def _paragraph(rng: random.Random, lang: str, country: int) -> str:
-    picks = [
-        (rng.randrange(len(SENTENCES["en"])), rng.randrange(len(TOPICS["en"])))
-        for _ in range(rng.randint(2, 5))
-    ]
+    count = rng.randint(2, 5)
+    sentences = rng.choices(range(len(SENTENCES["en"])), k=count)
+    topics = rng.choices(range(len(TOPICS["en"])), k=count)
+    place = COUNTRIES[lang][country]
     return " ".join(
-        SENTENCES[lang][s].format(country=COUNTRIES[lang][country], topic=TOPICS[lang][t])
-        for s, t in picks
+        SENTENCES[lang][s].format(country=place, topic=TOPICS[lang][t])
+        for s, t in zip(sentences, topics, strict=True)
     )
 
 

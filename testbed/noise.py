@@ -13,6 +13,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from testbed import script
 from testbed.model import night_clock
@@ -44,6 +45,13 @@ def _variant(night: int, kind: str) -> int:
     return sum(1 for m in range(1, night + 1) if kind in script.NOISE_EXTRA.get(m, ()))
 
 
+@cache
+def _night_values(night: int) -> tuple[str, str]:
+    csrf = hashlib.sha1(f"csrf:{night}".encode()).hexdigest()
+    stamp = night_clock(night) + timedelta(seconds=7 + night * 13)
+    return csrf, stamp.strftime("%Y-%m-%d %H:%M:%S MSK")
+
+
 def template_noise_applies(source_id: str | None) -> bool:
     return source_id is None or int(source_id) % 3 != 0
 
@@ -52,9 +60,7 @@ def page_noise(night: int, page_key: str, source_id: str | None = None) -> Noise
     """`page_key` identifies the page (its path) for the view counter."""
     crc = zlib.crc32(page_key.encode())
     views = 40 + crc % 9000 + night * (17 + crc % 113)
-    csrf = hashlib.sha1(f"csrf:{night}".encode()).hexdigest()
-    stamp = night_clock(night) + timedelta(seconds=7 + night * 13)
-    generated = stamp.strftime("%Y-%m-%d %H:%M:%S MSK")
+    csrf, generated = _night_values(night)
     if not template_noise_applies(source_id):
         return Noise(views, csrf, generated, 0, False, False, 0)
     return Noise(

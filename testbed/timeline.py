@@ -25,6 +25,7 @@ class Timeline:
             if sid is not None:
                 self._events[sid].append(event)
         self.edition = lru_cache(maxsize=65536)(self._edition)
+        self.live_langs = lru_cache(maxsize=65536)(self._live_langs)
 
     def _target_id(self, target: str) -> str | None:
         if target == "seed":
@@ -71,12 +72,17 @@ class Timeline:
             return None
         return EditionView(source_id, lang, statement.section, state, content)
 
-    def live_langs(self, source_id: str, night: int) -> tuple[str, ...]:
+    def state(self, source_id: str, lang: str, night: int) -> str | None:
+        """The edition's state without building its text (cheap for untouched statements)."""
+        if self.is_touched(source_id):
+            view = self.edition(source_id, lang, night)
+            return None if view is None else view.state
+        statement = self.statement(source_id, night)
+        return LIVE if statement is not None and lang in statement.langs else None
+
+    def _live_langs(self, source_id: str, night: int) -> tuple[str, ...]:
         """The languages the switcher shows: every live edition of the statement."""
-        return tuple(
-            lang for lang in LANGS
-            if (view := self.edition(source_id, lang, night)) is not None and view.state == LIVE
-        )
+        return tuple(lang for lang in LANGS if self.state(source_id, lang, night) == LIVE)
 
     def listing_key(self, statement: Statement, lang: str, night: int) -> tuple | None:
         """(published, id) of a live edition for ordering listings; None when not listed."""
