@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
+from parsel import Selector as ParselSelector
+from parsel import SelectorList
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -69,6 +71,9 @@ class Listing(Strict):
     links: Selector
     first_page: int = 1
     max_pages: int = Field(default=5, ge=1)
+    backfill_pages: int | None = Field(
+        default=None, ge=1, description="pages while a language has no known edition; None: all"
+    )
     languages: list[str] | None = None
 
     @field_validator("url")
@@ -199,6 +204,13 @@ class Site(Strict):
             if found:
                 return found.group("lang"), found.group("source_id")
         return None
+
+
+def select(selector: ParselSelector, expression: str) -> SelectorList:
+    """Apply a site-file selector: XPath when it starts with `/` or `(`, CSS otherwise."""
+    if expression.startswith(("/", "(")):
+        return selector.xpath(expression)
+    return selector.css(expression)
 
 
 def host_allowed(host: str, domains: list[str]) -> bool:

@@ -1,0 +1,1 @@
+"""The Scrapy spiders of ministry-watch: one, `statements`, driven by a site file."""
