@@ -1,0 +1,1 @@
+"""The analysts' JSON API and pages over the stored history (read-only)."""
