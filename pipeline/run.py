@@ -1,0 +1,93 @@
+"""One pass of the pipeline over a site, in data-flow order: crawl → normalise → diff → alert.
+
+`ministry-watch run`, the demo and the benchmarks call `run_pipeline`; the Airflow DAG calls
+the same stage functions as separate tasks (pipeline/nightly.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from pipeline.progress import CaptureWatcher
+from pipeline.report import run_report
+from scrapers.sitefile import load_site
+from storage.db import transaction
+from storage.runs import close_run, get_run, open_run
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """How to run: which pages, how politely, and whether to mail."""
+
+    base_url: str | None = None
+    languages: list[str] | None = None
+    polite: bool = True
+    alerts: bool = True
+    subscriptions_path: str | None = None
+    crawl_settings: dict[str, Any] | None = None
+
+
+def new_run_key(site_key: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{site_key}:cli-{stamp}"
+
+
+def run_pipeline(
+    engine: Engine,
+    site_key: str,
+    run_key: str,
+    options: PipelineOptions = PipelineOptions(),
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run every stage for `run_key` and return the run report. Each stage is idempotent,
+    so calling this again with the same key (after a crash, say) finishes the run."""
+    from pipeline.crawl import crawl
+    from pipeline.diffing import diff_run
+    from pipeline.normalise import normalise
+
+    say = progress or (lambda _message: None)
+    site = load_site(site_key, base_url=options.base_url)
+    with transaction(engine) as session:
+        open_run(session, run_key, site.key)
+    say(f"crawling {site.name} ({site.base_url})")
+    with CaptureWatcher(engine, run_key, lambda n: say(f"  {n} pages captured"), interval=2.0):
+        crawl(
+            site.key,
+            run_key,
+            base_url=options.base_url,
+            languages=options.languages,
+            polite=options.polite,
+            database_url=engine.url.render_as_string(hide_password=False),
+            extra_settings=options.crawl_settings,
+        )
+    say("normalising captures")
+    normalise(engine, site, run_key)
+    say("diffing new versions")
+    diff_run(engine, site, run_key)
+    if options.alerts:
+        _alert(engine, run_key, options.subscriptions_path, say)
+    with transaction(engine) as session:
+        close_run(get_run(session, run_key))
+    return run_report(engine, run_key)
+
+
+def _alert(engine: Engine, run_key: str, subscriptions_path: str | None, say: Progress) -> None:
+    """Send the run's alerts. Without a subscriptions file (none given, none at the default
+    path) there is nobody to mail: that is said, not treated as an error."""
+    from pipeline.alerting import alert_run
+    from pipeline.subscriptions import load_subscriptions
+    from pipeline.subscriptions import subscriptions_path as resolve
+
+    path = resolve(subscriptions_path)
+    if subscriptions_path is None and not path.exists():
+        say(f"no subscriptions file at {path}: no alerts sent")
+        return
+    say("sending alerts")
+    alert_run(engine, run_key, subscriptions=load_subscriptions(path))
