@@ -45,7 +45,11 @@ def run_demo(directory: Path, statements: int = 60, say=print) -> str:  # type: 
                 engine,
                 "testbed",
                 f"testbed:demo-night-{night}",
-                options_for(testbed.base_url),
+                PipelineOptions(
+                    base_url=testbed.base_url,
+                    polite=False,
+                    subscriptions_path=str(DEMO_SUBSCRIPTIONS),
+                ),
                 progress=lambda message: say(f"  {message}"),
             )
             reports.append(report)
