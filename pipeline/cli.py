@@ -16,6 +16,9 @@ from storage.errors import InputError
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.commands.db",
     "pipeline.commands.testbed",
+    "pipeline.commands.history",
+    "pipeline.commands.diffcmd",
+    "pipeline.commands.serve",
 )
 
 
