@@ -1,0 +1,134 @@
+"""The crawl stage: start the statement spider as a `scrapy crawl` subprocess and read back the
+counts it stored on the run. Scrapy is never imported here; its reactor lives in the child."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapers.sitefile import load_site
+from storage import db
+from storage.crawl_state import crawl_counts, shard_key
+from storage.errors import InputError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+STDERR_TAIL_LINES = 15
+
+
+class CrawlError(RuntimeError):
+    """The crawl process failed or finished without storing its counts."""
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """The counts one crawl shard stored under `run.counts["crawl"][shard]`.
+
+    `responses` counts HTTP answers (listing, feed and statement pages); `errors` counts the
+    fetches that got no usable answer."""
+
+    site: str
+    run_key: str
+    shard: str
+    responses: int
+    captures: int
+    errors: int
+    counts: dict[str, Any]
+
+
+def scrapy_command(
+    site_key: str,
+    run_key: str,
+    base_url: str | None,
+    languages: list[str] | None,
+    polite: bool,
+    extra_settings: dict[str, Any] | None,
+    log_file: Path | None,
+) -> list[str]:
+    """The `python -m scrapy crawl statements ...` command line for one shard."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "statements",
+               "-a", f"site={site_key}", "-a", f"run={run_key}"]
+    if base_url:
+        command += ["-a", f"base_url={base_url}"]
+    if languages:
+        command += ["-a", f"languages={','.join(languages)}"]
+    if not polite:
+        command += ["-a", "polite=0"]
+    settings = dict(extra_settings or {})
+    if log_file is not None:
+        settings["LOG_FILE"] = str(log_file)
+    for name, value in settings.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        command += ["-s", f"{name}={text}"]
+    return command
+
+
+def crawl(
+    site_key: str,
+    run_key: str,
+    *,
+    base_url: str | None = None,
+    languages: list[str] | None = None,
+    polite: bool = True,
+    database_url: str | None = None,
+    extra_settings: dict[str, Any] | None = None,
+    log_file: Path | None = None,
+) -> CrawlResult:
+    """Crawl one site (or one language shard of it) into run `run_key`.
+
+    The site file is validated first, so a wrong one raises SiteFileError before any request.
+    Shards of one run may crawl at the same time; each stores its own counts.
+    """
+    site = load_site(site_key, base_url=base_url)
+    if languages:
+        unknown = [lang for lang in languages if lang not in site.languages]
+        if unknown:
+            raise InputError(
+                f"site {site.key!r} has no language {', '.join(unknown)} "
+                f"(it publishes {', '.join(site.languages)})"
+            )
+    url = database_url or db.database_url()
+    command = scrapy_command(site_key, run_key, base_url, languages, polite, extra_settings,
+                             log_file)
+    env = {**os.environ, db.URL_VARIABLE: url}
+    process = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True,
+                             text=True, check=False)
+    shard = shard_key(languages)
+    counts = _stored_counts(url, run_key, shard)
+    if process.returncode != 0 or counts is None or counts.get("finish_reason") != "finished":
+        tail = "\n".join(process.stderr.strip().splitlines()[-STDERR_TAIL_LINES:])
+        reason = counts.get("finish_reason") if counts else "no counts stored"
+        raise CrawlError(
+            f"crawl of {site.key} shard {shard} for run {run_key} failed "
+            f"(exit status {process.returncode}, {reason}):\n{tail}"
+        )
+    return _result(site.key, run_key, shard, counts)
+
+
+def _stored_counts(url: str, run_key: str, shard: str) -> dict[str, Any] | None:
+    engine = db.create_db_engine(url)
+    try:
+        with db.transaction(engine) as session:
+            return crawl_counts(session, run_key, shard)
+    except InputError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _result(site: str, run_key: str, shard: str, counts: dict[str, Any]) -> CrawlResult:
+    by_status = counts.get("by_status", {})
+    failed = sum(n for key, n in by_status.items() if not key.isdigit())
+    return CrawlResult(
+        site=site,
+        run_key=run_key,
+        shard=shard,
+        responses=int(counts.get("pages", 0)),
+        captures=int(counts.get("captures", 0)),
+        errors=failed + int(counts.get("page_errors", 0)),
+        counts=counts,
+    )
