@@ -45,7 +45,11 @@ def handle(testbed: Testbed, request: Request) -> Response:
             night = int(raw)
             if night > testbed.timeline.last:
                 raise InputError(f"night must be from 0 to {testbed.timeline.last}")
-            return _json(200, truth(testbed.timeline, night))
+            if night not in testbed.truth_json:
+                testbed.truth_json[night] = json.dumps(
+                    truth(testbed.timeline, night), ensure_ascii=False).encode("utf-8")
+            return Response(200, testbed.truth_json[night], [("Cache-Control", "no-store")],
+                            "application/json; charset=UTF-8")
         if route == ("GET", "/_testbed/log"):
             return _json(200, list(testbed.log))
         if route == ("POST", "/_testbed/night"):

@@ -52,6 +52,7 @@ class Testbed:
         self.requests = 0
         self._lists: dict[tuple[str, str | None, int], list[str]] = {}
         self._lock = threading.Lock()
+        self.truth_json: dict[int, bytes] = {}
 
     def set_night(self, night: int) -> None:
         if isinstance(night, bool) or not isinstance(night, int) or not (
