@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--statements", type=int, default=60,
                         help="generated statements besides the seed one (default 60)")
     parser.add_argument("--night", type=int, default=0, help="night to start on (default 0)")
-    parser.add_argument("--faults", default="", help="comma-separated fault names, e.g. reset,ua403")
+    parser.add_argument("--faults", default="",
+                        help="comma-separated fault names, e.g. reset,ua403")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated content")
     parser.set_defaults(func=run)
 
