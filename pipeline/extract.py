@@ -64,16 +64,16 @@ def _walk(element: etree._Element, out: list[str]) -> None:
         out.append("\n")
     if tag == "br":
         out.append("\n")
-    out.append(element.text or "")
+    out.append(_HTML_SPACE.sub(" ", element.text or ""))
     for child in element:
         _walk(child, out)
-        out.append(child.tail or "")
+        out.append(_HTML_SPACE.sub(" ", child.tail or ""))
     if block:
         out.append("\n")
 
 
 def _lines(raw: str) -> list[str]:
-    lines = (_HTML_SPACE.sub(" ", line).strip(" ") for line in raw.split("\n"))
+    lines = (re.sub(" +", " ", line).strip(" ") for line in raw.split("\n"))
     return [line for line in lines if line]
 
 
@@ -82,7 +82,7 @@ def block_text(matches: SelectorList) -> str:
     out: list[str] = []
     for match in matches:
         if isinstance(match.root, str):
-            out.extend((match.root, "\n"))
+            out.extend((_HTML_SPACE.sub(" ", match.root), "\n"))
         else:
             _walk(match.root, out)
     return "\n".join(_lines("".join(out)))
