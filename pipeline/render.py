@@ -27,21 +27,24 @@ def cell(value: Any) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO = sys.stdout) -> None:
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO | None = None
+) -> None:
     """Columns padded to their widest cell; long texts cut to MAX_CELL characters."""
     cells = [[cell(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    out = out or sys.stdout
     for row in [list(headers), *cells]:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
-def dump_json(record: Any, out: TextIO = sys.stdout) -> None:
-    out.write(json.dumps(to_plain(record), ensure_ascii=False, indent=2) + "\n")
+def dump_json(record: Any, out: TextIO | None = None) -> None:
+    (out or sys.stdout).write(json.dumps(to_plain(record), ensure_ascii=False, indent=2) + "\n")
 
 
-def use_colour(choice: str, out: TextIO = sys.stdout) -> bool:
+def use_colour(choice: str, out: TextIO | None = None) -> bool:
     if choice == "auto":
-        return out.isatty()
+        return (out or sys.stdout).isatty()
     return choice == "always"
 
 
