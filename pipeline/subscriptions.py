@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,7 +20,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from pipeline.mail.view import ChangeView
@@ -44,7 +44,7 @@ def _email(value: str) -> str:
 
 
 def _lowered(values: list[str]) -> list[str]:
-    return [v.strip().lower() for v in values]
+    return [v.strip().casefold() for v in values]
 
 
 Email = Annotated[str, AfterValidator(_email)]
@@ -114,7 +114,7 @@ class Recipient(Strict):
     def _mentions_keyword(self, change: ChangeView) -> bool:
         if not self.keywords:
             return True
-        haystack = "\n".join(change.searchable_texts()).lower()
+        haystack = "\n".join(change.searchable_texts()).casefold()
         return any(keyword in haystack for keyword in self.keywords)
 
 
@@ -131,14 +131,24 @@ class Subscriptions(Strict):
     delivery: Delivery = Field(default_factory=Delivery)
     recipients: list[Recipient] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _one_entry_per_address(self) -> Subscriptions:
-        seen: set[str] = set()
-        for recipient in self.recipients:
+    @field_validator("sender")
+    @classmethod
+    def _sender_address(cls, value: str) -> str:
+        _email(parseaddr(value)[1])
+        return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _one_entry_per_address(cls, value: list[Recipient]) -> list[Recipient]:
+        seen: dict[str, int] = {}
+        for index, recipient in enumerate(value):
             if recipient.email in seen:
-                raise ValueError(f"recipient {recipient.email} is listed twice")
-            seen.add(recipient.email)
-        return self
+                raise ValueError(
+                    f"recipient {recipient.email} is listed twice "
+                    f"(recipients[{seen[recipient.email]}] and recipients[{index}])"
+                )
+            seen[recipient.email] = index
+        return value
 
 
 def subscriptions_path(given: str | os.PathLike[str] | None = None) -> Path:
