@@ -10,7 +10,10 @@ from email.utils import parsedate_to_datetime
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 
@@ -72,3 +75,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         await asyncio.sleep(self.pause(retry, None))
         return retry
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, fixed for requests that wait together.
+
+    Every request that arrives while robots.txt is being fetched awaits the same Deferred;
+    the first waiter's callback consumes the parser and the others receive None, which the
+    stock middleware reads as "no robots.txt" and lets them through. The parser is stored
+    before the Deferred fires, so a waiter that got None reads it from there.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            return stored if isinstance(stored, RobotParser) else None
+        return parser

@@ -41,6 +41,8 @@ RETRY_AFTER_MAX_S = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.SharedRobotsTxtMiddleware": 100,
 }
 ITEM_PIPELINES = {"scrapers.pipelines.CapturePipeline": 300}
 CAPTURE_BATCH_SIZE = 100
