@@ -34,9 +34,10 @@ def redirect_away(site: Site, requested: str, final: str | None) -> str | None:
 
 
 def truncated(raw: str) -> bool:
-    """An HTML document that opened `<html>` but never closed it was cut off in transfer."""
+    """A document whose head is complete but whose `<html>` never closes was cut off in
+    transfer; one broken before its head ends is malformed instead."""
     lowered = raw.lower()
-    return "<html" in lowered and "</html>" not in lowered
+    return "</head>" in lowered and "</html>" not in lowered
 
 
 def unusable_reason(raw: bytes, extracted: Extracted, site: Site) -> str | None:
