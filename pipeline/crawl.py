@@ -48,6 +48,7 @@ def scrapy_command(
     polite: bool,
     extra_settings: dict[str, Any] | None,
     log_file: Path | None,
+    recheck_all: bool = False,
 ) -> list[str]:
     """The `python -m scrapy crawl statements ...` command line for one shard."""
     command = [sys.executable, "-m", "scrapy", "crawl", "statements",
@@ -58,6 +59,8 @@ def scrapy_command(
         command += ["-a", f"languages={','.join(languages)}"]
     if not polite:
         command += ["-a", "polite=0"]
+    if recheck_all:
+        command += ["-a", "recheck=all"]
     settings = dict(extra_settings or {})
     if log_file is not None:
         settings["LOG_FILE"] = str(log_file)
@@ -77,11 +80,13 @@ def crawl(
     database_url: str | None = None,
     extra_settings: dict[str, Any] | None = None,
     log_file: Path | None = None,
+    recheck_all: bool = False,
 ) -> CrawlResult:
     """Crawl one site (or one language shard of it) into run `run_key`.
 
     The site file is validated first, so a wrong one raises SiteFileError before any request.
-    Shards of one run may crawl at the same time; each stores its own counts.
+    Shards of one run may crawl at the same time; each stores its own counts. `recheck_all`
+    re-fetches every known edition instead of the site file's re-check slice.
     """
     site = load_site(site_key, base_url=base_url)
     if languages:
@@ -93,7 +98,7 @@ def crawl(
             )
     url = database_url or db.database_url()
     command = scrapy_command(site_key, run_key, base_url, languages, polite, extra_settings,
-                             log_file)
+                             log_file, recheck_all)
     env = {**os.environ, db.URL_VARIABLE: url}
     process = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True,
                              text=True, check=False)

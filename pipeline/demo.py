@@ -20,7 +20,7 @@ from storage.db import DATA_DIR_VARIABLE, create_db_engine, transaction
 from storage.migrate import upgrade
 from storage.models import Alert, Change
 
-DEMO_SUBSCRIPTIONS = PROJECT_ROOT / "alerts.example.yaml"
+DEMO_SUBSCRIPTIONS = PROJECT_ROOT / "testbed" / "demo-alerts.yaml"
 
 
 def run_demo(directory: Path, statements: int = 60, say=print) -> str:  # type: ignore[no-untyped-def]
@@ -48,6 +48,7 @@ def run_demo(directory: Path, statements: int = 60, say=print) -> str:  # type: 
                 PipelineOptions(
                     base_url=testbed.base_url,
                     polite=False,
+                    recheck_all=True,
                     subscriptions_path=str(DEMO_SUBSCRIPTIONS),
                 ),
                 progress=lambda message: say(f"  {message}"),

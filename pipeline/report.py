@@ -16,13 +16,14 @@ def run_report(engine: Engine, run_key: str) -> dict[str, Any]:
     """Counts of a run: captures by outcome, changes by kind, alerts by status, errors."""
     with transaction(engine) as session:
         run = get_run(session, run_key)
-        outcomes = dict(
-            session.execute(
-                select(func.coalesce(Capture.outcome, "pending"), func.count())
+        outcomes = {
+            outcome or "pending": count
+            for outcome, count in session.execute(
+                select(Capture.outcome, func.count())
                 .where(Capture.run_id == run.id)
-                .group_by(func.coalesce(Capture.outcome, "pending"))
+                .group_by(Capture.outcome)
             ).all()
-        )
+        }
         changes = dict(
             session.execute(
                 select(Change.kind, func.count())

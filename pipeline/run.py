@@ -29,6 +29,7 @@ class PipelineOptions:
     base_url: str | None = None
     languages: list[str] | None = None
     polite: bool = True
+    recheck_all: bool = False
     alerts: bool = True
     subscriptions_path: str | None = None
     crawl_settings: dict[str, Any] | None = None
@@ -66,6 +67,7 @@ def run_pipeline(
             polite=options.polite,
             database_url=engine.url.render_as_string(hide_password=False),
             extra_settings=options.crawl_settings,
+            recheck_all=options.recheck_all,
         )
     say("normalising captures")
     normalise(engine, site, run_key)

@@ -16,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--base-url", help="fetch the site from another base URL (a testbed)")
     run.add_argument("--lang", action="append", dest="languages", help="only this language")
     run.add_argument("--no-politeness", action="store_true", help="no delay (own testbed only)")
+    run.add_argument("--recheck-all", action="store_true",
+                     help="re-fetch every known edition, not only tonight's re-check slice")
     run.add_argument("--no-alerts", action="store_true", help="skip the alert stage")
     run.add_argument("--subscriptions", help="subscriptions file (default alerts.yaml)")
     run.add_argument("--json", action="store_true", help="print the run report as JSON")
@@ -36,6 +38,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         languages=args.languages,
         polite=not args.no_politeness,
+        recheck_all=args.recheck_all,
         alerts=not args.no_alerts,
         subscriptions_path=args.subscriptions,
     )

@@ -69,6 +69,7 @@ class StatementsSpider(Spider):
         base_url: str | None = None,
         languages: str | None = None,
         polite: str = "1",
+        recheck: str = "policy",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -77,6 +78,9 @@ class StatementsSpider(Spider):
         self.languages = parse_languages(languages, self.site.languages)
         self.shard = shard_key(self.languages if languages else None)
         self.polite = polite.strip().lower() not in ("0", "false", "no", "off")
+        if recheck not in ("policy", "all"):
+            raise InputError(f"recheck={recheck!r}: use 'policy' or 'all'")
+        self.recheck_all = recheck == "all"
         self.allowed_domains = list(self.site.allowed_domains)
         self.report = CrawlReport()
         self.known: dict[tuple[str, str], KnownEdition] = {}
@@ -118,9 +122,9 @@ class StatementsSpider(Spider):
         recheck = self.site.recheck
         policy = RecheckPolicy(recheck.recent_days, recheck.every_days)
         mine = [e for e in editions if e.lang in self.languages]
-        due = [e for e in mine if policy.due(e, self.run_started)]
+        due = mine if self.recheck_all else [e for e in mine if policy.due(e, self.run_started)]
         self.report.policy = {
-            "recheck": policy.describe(self.run_started.date()),
+            "recheck": "all" if self.recheck_all else policy.describe(self.run_started.date()),
             "languages": self.languages,
             "polite": self.polite,
             "known_editions": len(mine),
