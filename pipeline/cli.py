@@ -15,11 +15,15 @@ from storage.errors import InputError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.commands.db",
+    "pipeline.commands.crawl",
+    "pipeline.commands.run",
+    "pipeline.commands.alert",
     "pipeline.commands.testbed",
     "pipeline.commands.history",
     "pipeline.commands.diffcmd",
     "pipeline.commands.serve",
-    "pipeline.commands.alert",
+    "pipeline.commands.normalise",
+    "pipeline.commands.check",
 )
 
 
