@@ -36,8 +36,8 @@ def test_night_0_captures_every_edition_of_the_truth_and_nothing_else(replica, d
     assert {r["url"] for r in rows} == {replica.base_url + e["path"] for e in editions.values()}
     assert_good_captures_are_real(rows, truth)
     switchers = {r["key"]: r["meta"]["switcher"] for r in rows}
-    for (source_id, lang), langs in switchers.items():
-        assert sorted(langs) == sorted(l for s, l in editions if s == source_id)
+    for (source_id, _), langs in switchers.items():
+        assert sorted(langs) == sorted(lang for sid, lang in editions if sid == source_id)
     assert result.captures == len(editions)
     assert result.counts["new_statements"] == truth["statements"]
     assert result.counts["by_status"] == {"200": len(editions)}
