@@ -1,4 +1,4 @@
-"""The `/_testbed/` endpoints: read the state and truth, move the night, switch faults."""
+"""The `/_testbed/` endpoints: read the state and truth, move the night, switch faults, churn."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from storage.errors import InputError
+from testbed.churn import churn, parse_request
 from testbed.faults import FAULTS, parse_spec
 from testbed.httpd import Request, Response
 from testbed.truth import truth
@@ -70,9 +71,19 @@ def handle(testbed: Testbed, request: Request) -> Response:
                 raise InputError("send a JSON list of fault specs ([] clears them)")
             testbed.faults.replace([parse_spec(item) for item in body])
             return _json(200, state(testbed))
+        if route == ("POST", "/_testbed/churn"):
+            return _json(200, _churn(testbed, parse_request(_body(request))))
     except InputError as exc:
         return _json(400, {"error": str(exc)})
     return _json(404, {"error": f"no control endpoint {request.method} {request.path}"})
+
+
+def _churn(testbed: Testbed, request: Any) -> dict[str, Any]:
+    """Edit a fraction of the current night's live editions; the truth cache is dropped."""
+    records = churn(testbed.timeline, testbed.night, request)
+    testbed.truth_json.clear()
+    return {"night": testbed.night, "fraction": request.fraction, "seed": request.seed,
+            "edited": len(records), "editions": records}
 
 
 def _body(request: Request) -> Any:

@@ -24,8 +24,18 @@ class Timeline:
             sid = self._target_id(event.target)
             if sid is not None:
                 self._events[sid].append(event)
+        self.churn_events: list[tuple[str, Event]] = []
         self.edition = lru_cache(maxsize=65536)(self._edition)
         self.live_langs = lru_cache(maxsize=65536)(self._live_langs)
+
+    def add_events(self, events: list[tuple[str, Event]], churn: bool = False) -> None:
+        """Add events after start-up (the churn endpoint); cached editions are rebuilt."""
+        for source_id, event in events:
+            self._events[source_id].append(event)
+        if churn:
+            self.churn_events.extend(events)
+        self.edition.cache_clear()
+        self.live_langs.cache_clear()
 
     def _target_id(self, target: str) -> str | None:
         if target == "seed":

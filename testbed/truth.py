@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from testbed import script
+from testbed import churn, script
 from testbed.model import LANGS, LIVE, REDIRECT, EditionView
 from testbed.timeline import Timeline
 
@@ -95,4 +95,6 @@ def truth(timeline: Timeline, night: int) -> dict[str, Any]:
         "editions": editions,
         "changes": changes(timeline, night),
         "noise": script.noise(night),
+        "churn": [churn.record(timeline, source_id, event)
+                  for source_id, event in timeline.churn_events if event.night == night],
     }
