@@ -63,6 +63,7 @@ def scrapy_command(
         command += ["-a", "recheck=all"]
     settings = dict(extra_settings or {})
     if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
         settings["LOG_FILE"] = str(log_file)
     for name, value in settings.items():
         text = value if isinstance(value, str) else json.dumps(value)
