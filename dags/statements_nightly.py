@@ -11,26 +11,52 @@ from typing import Any
 
 import pendulum
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
+from airflow.sdk import (
+    BaseHook,
+    Connection,
+    CronTriggerTimetable,
+    Param,
+    dag,
+    get_current_context,
+    task,
+)
+from airflow.sdk.exceptions import AirflowNotFoundException
 
 from pipeline import nightly
 
 SETTINGS = nightly.nightly_settings()
 
-FAILURE_MAIL = SmtpNotifier(
-    to=SETTINGS.ops_email,
-    from_email="ministry-watch@localhost",
-    smtp_conn_id="smtp_default",
-    subject="ministry-watch: task {{ ti.task_id }} failed in run {{ run_id }}",
-    html_content=(
-        "<p>Task <b>{{ ti.task_id }}</b>"
-        "{% if ti.map_index is not none and ti.map_index >= 0 %} (shard {{ ti.map_index }})"
-        "{% endif %} of DAG {{ dag.dag_id }} failed after {{ ti.try_number }} tries.</p>"
-        "<p>Run: {{ run_id }}</p>"
-        "<p>Error: {{ exception }}</p>"
-        '<p>Log: <a href="{{ ti.log_url }}">{{ ti.log_url }}</a></p>'
-    ),
-)
+
+def ops_failure_mail() -> SmtpNotifier:
+    """The mail to ops about a failed task: which task and shard, which run, the log link."""
+    return SmtpNotifier(
+        to=SETTINGS.ops_email,
+        from_email="ministry-watch@localhost",
+        smtp_conn_id="smtp_default",
+        subject="ministry-watch: task {{ ti.task_id }} failed in run {{ run_id }}",
+        html_content=(
+            "<p>Task <b>{{ ti.task_id }}</b>"
+            "{% if ti.map_index is not none and ti.map_index >= 0 %} (shard {{ ti.map_index }})"
+            "{% endif %} of DAG {{ dag.dag_id }} failed after {{ ti.try_number }} tries.</p>"
+            "<p>Run: {{ run_id }}</p>"
+            "<p>Error: {{ exception }}</p>"
+            '<p>Log: <a href="{{ ti.log_url }}">{{ ti.log_url }}</a></p>'
+        ),
+    )
+
+
+def notify_ops(context: Any) -> None:
+    """Send `ops_failure_mail` for a failed task. A notifier renders its templates into
+    itself, so each failure gets a new one (tasks of one process would share it otherwise)."""
+    ops_failure_mail()(context)
+
+
+def smtp_connection() -> Connection | None:
+    """Airflow's `smtp_default` connection, or None when it is not defined."""
+    try:
+        return BaseHook.get_connection("smtp_default")
+    except AirflowNotFoundException:
+        return None
 
 
 @dag(
@@ -44,12 +70,13 @@ FAILURE_MAIL = SmtpNotifier(
     default_args={
         "retries": 0,
         "execution_timeout": timedelta(seconds=SETTINGS.stage_timeout_s),
-        "on_failure_callback": FAILURE_MAIL,
+        "on_failure_callback": notify_ops,
     },
     params={
         "sites": Param(SETTINGS.sites, type="array", items={"type": "string"}, minItems=1),
         "languages": Param(None, type=["null", "array"], items={"type": "string"}),
         "base_url": Param(None, type=["null", "string"]),
+        "polite": Param(True, type="boolean"),
     },
 )
 def statements_nightly() -> None:
@@ -58,7 +85,11 @@ def statements_nightly() -> None:
         context = get_current_context()
         params = context["params"]
         return nightly.plan_shards(
-            params["sites"], params["languages"], context["run_id"], params["base_url"]
+            params["sites"],
+            params["languages"],
+            context["run_id"],
+            base_url=params["base_url"],
+            polite=params["polite"],
         )
 
     @task
@@ -86,7 +117,7 @@ def statements_nightly() -> None:
 
     @task
     def alert(target: dict[str, Any]) -> dict[str, Any]:
-        return nightly.alert_stage(target)
+        return nightly.alert_stage(target, smtp_connection())
 
     @task
     def report(targets: list[dict[str, Any]]) -> dict[str, Any]:

@@ -80,8 +80,9 @@ def plan_shards(
     languages: list[str] | None,
     run_id: str,
     base_url: str | None = None,
+    polite: bool = True,
 ) -> list[dict[str, Any]]:
-    """One crawl shard per site and language: `{site, lang, run_key, base_url}`.
+    """One crawl shard per site and language: `{site, lang, run_key, base_url, polite}`.
 
     Every site file is loaded and validated here, before any request is made; a language that
     a site does not publish is refused with the languages it does.
@@ -92,7 +93,9 @@ def plan_shards(
     for key in site_keys:
         site = load_site(key, base_url=base_url)
         target = {"site": site.key, "run_key": run_key(site.key, run_id), "base_url": base_url}
-        shards.extend({**target, "lang": lang} for lang in _languages_of(site, languages))
+        shards.extend(
+            {**target, "lang": lang, "polite": polite} for lang in _languages_of(site, languages)
+        )
     return shards
 
 
@@ -129,6 +132,7 @@ def crawl_shard(shard: dict[str, Any]) -> dict[str, Any]:
         shard["run_key"],
         base_url=shard.get("base_url"),
         languages=[shard["lang"]],
+        polite=shard.get("polite", True),
         database_url=database_url(),
     )
     summary = {**shard, **_plain(result)}
@@ -161,12 +165,27 @@ def diff_stage(target: dict[str, Any]) -> dict[str, Any]:
     return _on_site(target, diff_run)
 
 
-def alert_stage(target: dict[str, Any]) -> dict[str, Any]:
-    from pipeline.alerting import alert_run
+def alert_stage(target: dict[str, Any], smtp_connection: Any | None = None) -> dict[str, Any]:
+    """Send the run's alerts through `smtp_connection` (Airflow's `smtp_default`) when given.
 
+    Without a subscriptions file there is nobody to mail: the result says so, it is no error.
+    """
+    from pipeline.alerting import alert_run
+    from pipeline.mail.transport import load_transport
+    from pipeline.subscriptions import load_subscriptions, subscriptions_path
+
+    path = subscriptions_path()
+    if not path.exists():
+        return {**_target(target), "alert": {"skipped": f"no subscriptions file at {path}"}}
     engine = _engine()
     try:
-        return {**_target(target), "alert": _plain(alert_run(engine, target["run_key"]))}
+        result = alert_run(
+            engine,
+            target["run_key"],
+            subscriptions=load_subscriptions(path),
+            transport=load_transport(airflow_connection=smtp_connection),
+        )
+        return {**_target(target), "alert": _plain(result)}
     finally:
         engine.dispose()
 
