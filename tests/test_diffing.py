@@ -31,7 +31,8 @@ def test_the_diff_of_a_text_with_itself_is_empty(text: str) -> None:
 
 
 def test_a_one_character_edit_in_a_chinese_sentence_is_found() -> None:
-    old, new = "外交部发言人表示，我们坚决反对这种做法。", "外交部发言人表示，我们坚决支持这种做法。"
+    old = "外交部发言人表示，我们坚决反对这种做法。"
+    new = "外交部发言人表示，我们坚决支持这种做法。"
     edit = field_edit(old, new)
     assert (edit.chars_added, edit.chars_removed) == (2, 2)
     one = field_edit("我们坚决反对这种做法。", "我们坚决反对那种做法。")

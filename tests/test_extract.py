@@ -26,7 +26,7 @@ from testbed.pages import statement_page
 from testbed.timeline import Timeline
 from testbed.truth import normalised_text
 
-PAGE = """<!DOCTYPE html><html><body>
+PAGE = """<!DOCTYPE html><html><head><title>MID</title></head><body>
 <h1 class="photo-content__title">  Press   release\u00a0on talks </h1>
 <div class="photo-content__date">21.11.2020 <span>17:35</span></div>
 <div class="text article-content">
