@@ -3,6 +3,7 @@ nothing lost while SMTP is down, failures reported after the last attempt."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -227,3 +228,43 @@ def test_the_airflow_smtp_connection_delivers(
                        transport=transport, now=NIGHT)
     assert result.sent == 1
     assert [str(m["To"]) for m in smtp.mailbox.messages] == ["a@example.org"]
+
+
+def test_removals_and_new_translations_are_mailed_first_sightings_only_when_asked(
+    engine: Engine, smtp: SmtpServer
+) -> None:
+    for source_id, kind in (("g5", "removed"), ("g7", "translation_added"), ("n1", "created")):
+        record_kind(engine, "night-2", "testbed", source_id, "en", kind, title=f"Item {source_id}")
+    settings = subscriptions(
+        {"email": "alice@example.org"},
+        {"email": "newsroom@example.org", "kinds": ["created"]},
+    )
+    alert_run(engine, "night-2", subscriptions=settings, transport=parse_smtp_url(smtp.url),
+              now=NIGHT)
+    assert sorted((str(m["To"]), str(m["Subject"])) for m in smtp.mailbox.messages) == [
+        ("alice@example.org", "[ministry-watch] removed (en): Item g5"),
+        ("alice@example.org", "[ministry-watch] translation added (en): Item g7"),
+        ("newsroom@example.org", "[ministry-watch] new statement (en): Item n1"),
+    ]
+
+
+def test_two_passes_at_once_deliver_each_alert_once(engine: Engine, smtp: SmtpServer) -> None:
+    night_with_edits(engine)
+    settings = subscriptions(*RECIPIENTS)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def one_pass() -> None:
+        barrier.wait()
+        results.append(alert_run(engine, "night-1", subscriptions=settings,
+                                 transport=parse_smtp_url(smtp.url), now=NIGHT))
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 2
+    assert sum(r.messages for r in results) == 4
+    assert len(smtp.mailbox.messages) == 4
+    assert len({str(m["Message-ID"]) for m in smtp.mailbox.messages}) == 4
