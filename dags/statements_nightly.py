@@ -77,6 +77,7 @@ def smtp_connection() -> Connection | None:
         "languages": Param(None, type=["null", "array"], items={"type": "string"}),
         "base_url": Param(None, type=["null", "string"]),
         "polite": Param(True, type="boolean"),
+        "recheck_all": Param(False, type="boolean"),
     },
 )
 def statements_nightly() -> None:
@@ -90,6 +91,7 @@ def statements_nightly() -> None:
             context["run_id"],
             base_url=params["base_url"],
             polite=params["polite"],
+            recheck_all=params["recheck_all"],
         )
 
     @task

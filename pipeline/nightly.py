@@ -81,8 +81,10 @@ def plan_shards(
     run_id: str,
     base_url: str | None = None,
     polite: bool = True,
+    recheck_all: bool = False,
 ) -> list[dict[str, Any]]:
-    """One crawl shard per site and language: `{site, lang, run_key, base_url, polite}`.
+    """One crawl shard per site and language: `{site, lang, run_key, base_url, polite,
+    recheck_all}`.
 
     Every site file is loaded and validated here, before any request is made; a language that
     a site does not publish is refused with the languages it does.
@@ -94,7 +96,8 @@ def plan_shards(
         site = load_site(key, base_url=base_url)
         target = {"site": site.key, "run_key": run_key(site.key, run_id), "base_url": base_url}
         shards.extend(
-            {**target, "lang": lang, "polite": polite} for lang in _languages_of(site, languages)
+            {**target, "lang": lang, "polite": polite, "recheck_all": recheck_all}
+            for lang in _languages_of(site, languages)
         )
     return shards
 
@@ -133,6 +136,7 @@ def crawl_shard(shard: dict[str, Any]) -> dict[str, Any]:
         base_url=shard.get("base_url"),
         languages=[shard["lang"]],
         polite=shard.get("polite", True),
+        recheck_all=shard.get("recheck_all", False),
         database_url=database_url(),
     )
     summary = {**shard, **_plain(result)}

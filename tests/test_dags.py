@@ -44,7 +44,13 @@ def test_nightly_schedule_timezone_and_catchup(nightly_dag) -> None:  # noqa: F8
     assert str(timetable.timezone) == nightly.DEFAULT_TIMEZONE
     assert nightly_dag.catchup is False
     assert nightly_dag.max_active_runs == 1
-    assert set(nightly_dag.params.keys()) == {"sites", "languages", "base_url", "polite"}
+    assert set(nightly_dag.params.keys()) == {
+        "sites",
+        "languages",
+        "base_url",
+        "polite",
+        "recheck_all",
+    }
 
 
 def test_tasks_follow_the_data_flow(nightly_dag) -> None:  # noqa: F811
