@@ -22,7 +22,7 @@ from storage.captures import set_outcome
 from storage.db import transaction
 from storage.models import Capture, Run
 from storage.runs import set_stage_counts
-from storage.versions import VersionAdded, add_version
+from storage.versions import Unchanged, VersionAdded, add_version
 
 BATCH = 200
 STAGE = "normalise"
@@ -38,9 +38,17 @@ def normalise_capture(session: Session, capture: Capture, site: Site) -> str:
     added = add_version(
         session, capture.edition_id, judgement.content, capture.id, observed_at=capture.fetched_at
     )
-    outcome = "version" if isinstance(added, VersionAdded) else "unchanged"
+    outcome = "version" if _made_by(added, capture) else "unchanged"
     set_outcome(capture, outcome, judgement.reason)
     return outcome
+
+
+def _made_by(added: VersionAdded | Unchanged, capture: Capture) -> bool:
+    """Whether `capture` made the edition's version. A second normaliser of the same run that
+    judged the capture while the first was writing finds its version already there."""
+    if isinstance(added, VersionAdded):
+        return True
+    return added.current.capture_id == capture.id
 
 
 def _pending(session: Session, run_id: int) -> list[Capture]:
