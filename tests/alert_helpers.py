@@ -11,6 +11,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import Engine
 
 from pipeline.subscriptions import Recipient, Subscriptions
@@ -51,17 +52,33 @@ class SmtpServer:
     """A real SMTP server on 127.0.0.1 at `port` (a free one by default), started and stopped
     explicitly so a test can take it down and bring it back."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.mailbox = Mailbox()
+        self.login = login
+        self.logins: list[str] = []
         self._controller: Controller | None = None
+
+    def _authenticate(  # type: ignore[no-untyped-def]
+        self, server, session, envelope, mechanism, auth_data
+    ) -> AuthResult:
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        self.logins.append(user)
+        return AuthResult(success=(user, password) == self.login, handled=False)
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}?tls=none"
 
     def start(self) -> SmtpServer:
-        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        options = (
+            {"authenticator": self._authenticate, "auth_require_tls": False,
+             "auth_required": True}  # plain-text AUTH on 127.0.0.1 only
+            if self.login else {}
+        )
+        self._controller = Controller(
+            self.mailbox, hostname="127.0.0.1", port=self.port, **options
+        )
         self._controller.start()
         return self
 

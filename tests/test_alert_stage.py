@@ -3,6 +3,7 @@ nothing lost while SMTP is down, failures reported after the last attempt."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from pipeline.alerting import alert_run
-from pipeline.mail.transport import EmlDirectoryTransport, load_transport, parse_smtp_url
+from pipeline.mail.transport import (
+    EmlDirectoryTransport,
+    airflow_smtp_connection,
+    load_transport,
+    parse_smtp_url,
+)
 from storage.db import transaction
 from storage.models import Alert
 from storage.runs import get_run
@@ -212,18 +218,19 @@ def test_without_smtp_alerts_become_eml_files_once(engine: Engine, tmp_path) -> 
                for f in files)
 
 
-def test_the_airflow_smtp_connection_delivers(
+def test_the_airflow_smtp_default_connection_delivers(
     engine: Engine, smtp: SmtpServer, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    from airflow.sdk import Connection
-
-    connection = Connection(
-        conn_id="smtp_default", conn_type="smtp", host="127.0.0.1", port=smtp.port,
-        extra='{"disable_ssl": true, "disable_tls": true}',
-    )
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps({
+        "conn_type": "smtp", "host": "127.0.0.1", "port": smtp.port,
+        "extra": {"disable_ssl": True, "disable_tls": True},
+    }))
+    connection = airflow_smtp_connection()
+    assert airflow_smtp_connection("no_such_connection") is None
     record_edit(engine, "night-1", TYPO)
     transport = load_transport(airflow_connection=connection, smtp_url="smtp://unused:1")
+    assert transport.describe() == f"smtp://127.0.0.1:{smtp.port} (tls=none)"
     result = alert_run(engine, "night-1", subscriptions=subscriptions({"email": "a@example.org"}),
                        transport=transport, now=NIGHT)
     assert result.sent == 1
@@ -268,3 +275,22 @@ def test_two_passes_at_once_deliver_each_alert_once(engine: Engine, smtp: SmtpSe
     assert sum(r.messages for r in results) == 4
     assert len(smtp.mailbox.messages) == 4
     assert len({str(m["Message-ID"]) for m in smtp.mailbox.messages}) == 4
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_smtp_url_logs_in_with_its_user_and_password(engine: Engine) -> None:
+    server = SmtpServer(login=("mailer", "s3cret/pass")).start()
+    try:
+        record_edit(engine, "night-1", TYPO)
+        settings = subscriptions({"email": "a@example.org"})
+        wrong = parse_smtp_url(f"smtp://mailer:nope@127.0.0.1:{server.port}")
+        refused = alert_run(engine, "night-1", subscriptions=settings, transport=wrong, now=NIGHT)
+        right = parse_smtp_url(f"smtp://mailer:s3cret%2Fpass@127.0.0.1:{server.port}?tls=none")
+        accepted = alert_run(engine, "night-1", subscriptions=settings, transport=right,
+                             now=NIGHT + timedelta(days=1))
+    finally:
+        server.stop()
+    assert refused.sent == 0 and "SMTPAuthenticationError" in refused.errors[0]
+    assert accepted.sent == 1
+    assert set(server.logins) == {"mailer"}
+    assert [str(m["To"]) for m in server.mailbox.messages] == ["a@example.org"]

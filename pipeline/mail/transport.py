@@ -136,6 +136,18 @@ def from_airflow_connection(connection: Any) -> SmtpTransport:
     )
 
 
+def airflow_smtp_connection(conn_id: str = "smtp_default") -> Any | None:
+    """The Airflow connection `conn_id` (inside a DAG task, or from `AIRFLOW_CONN_*`), or None
+    when Airflow does not know it. For DAG tasks: `load_transport(airflow_smtp_connection())`."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return BaseHook.get_connection(conn_id)
+    except AirflowNotFoundException:
+        return None
+
+
 def load_transport(
     airflow_connection: Any | None = None,
     smtp_url: str | None = None,
