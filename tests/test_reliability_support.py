@@ -45,7 +45,7 @@ SUBSCRIPTIONS = {
 }
 
 
-def recheck_all_sites(directory: Path) -> Path:
+def recheck_all_sites(directory: Path, politeness: dict[str, Any] | None = None) -> Path:
     """A copy of the site files whose testbed.yaml re-checks every known edition every night.
 
     The testbed's statements date from 2020, so the shipped policy would re-check only a
@@ -55,6 +55,7 @@ def recheck_all_sites(directory: Path) -> Path:
     path = target / "testbed.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["recheck"] = {"recent_days": 36500, "every_days": 1}
+    data["politeness"] = {**data["politeness"], **(politeness or {})}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return target
 
@@ -67,11 +68,12 @@ class Installation:
     db_url: str
     home: Path
     smtp_url: str | None = None
+    politeness: dict[str, Any] | None = None
     logs: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
-        self.sites = recheck_all_sites(self.home)
+        self.sites = recheck_all_sites(self.home, self.politeness)
         self.subscriptions = self.home / "alerts.yaml"
         self.subscriptions.write_text(yaml.safe_dump(SUBSCRIPTIONS), encoding="utf-8")
 
