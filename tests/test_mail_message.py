@@ -137,6 +137,7 @@ def test_the_html_part_shows_the_edit_inline_with_styles_and_links() -> None:
     assert ('href="http://web.example:8000/statements/testbed/1950123/en/diff?from=1&amp;to=2"'
             in html)
     assert "http://web.example:8000/statements/testbed/1950123/en/diff?from=1&to=2" in text
+    assert '<html lang="en">' in html
     assert message.get_content_type() == "multipart/alternative"
     assert {p.get_content_charset() for p in message.iter_parts()} == {"utf-8"}
 

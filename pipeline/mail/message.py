@@ -91,7 +91,11 @@ def build_change_message(
 ) -> EmailMessage:
     """One mail about one change."""
     subject = change_subject(view)
-    context = {"item": _item(view, web_url or web_base_url()), "heading": WHAT[view.kind]}
+    context = {
+        "item": _item(view, web_url or web_base_url()),
+        "heading": WHAT[view.kind],
+        "page_lang": view.lang,
+    }
     return _message(
         "change", context, subject, recipient, sender,
         message_id(view.change_id, recipient, sender), now,
@@ -110,6 +114,7 @@ def build_digest_message(
         "items": [_item(v, base) for v in views],
         "run_key": run_key,
         "heading": "digest",
+        "page_lang": views[0].lang if len({v.lang for v in views}) == 1 else "",
     }
     return _message(
         "digest", context, digest_subject(views), recipient, sender,
