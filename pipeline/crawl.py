@@ -106,13 +106,21 @@ def crawl(
     shard = shard_key(languages)
     counts = _stored_counts(url, run_key, shard)
     if process.returncode != 0 or counts is None or counts.get("finish_reason") != "finished":
-        tail = "\n".join(process.stderr.strip().splitlines()[-STDERR_TAIL_LINES:])
-        reason = counts.get("finish_reason") if counts else "no counts stored"
+        tail = "\n".join(_output(process.stderr, log_file).splitlines()[-STDERR_TAIL_LINES:])
+        reason = counts.get("storage_error") or counts.get("finish_reason") if counts else (
+            "no counts stored")
         raise CrawlError(
             f"crawl of {site.key} shard {shard} for run {run_key} failed "
             f"(exit status {process.returncode}, {reason}):\n{tail}"
         )
     return _result(site.key, run_key, shard, counts)
+
+
+def _output(stderr: str, log_file: Path | None) -> str:
+    """What the crawl process said: its stderr, or its log file when it logged there."""
+    if log_file is not None and log_file.exists():
+        return log_file.read_text(encoding="utf-8", errors="replace")
+    return stderr.strip()
 
 
 def _stored_counts(url: str, run_key: str, shard: str) -> dict[str, Any] | None:

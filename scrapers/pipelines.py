@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections import Counter
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from storage.captures import CaptureData, record_captures
+from storage.captures import CaptureData, CapturesRecorded, record_captures
 from storage.crawl_state import save_crawl_report
 from storage.db import create_db_engine, transaction
 from storage.runs import get_run
 
 logger = logging.getLogger(__name__)
+WRITE_ATTEMPTS = 4
 
 
 def status_key(item: CaptureData) -> str:
@@ -38,6 +41,7 @@ class CapturePipeline:
         self.errors: list[dict[str, Any]] = []
         self.storage_failed: str | None = None
         self.engine = None
+        self.writing = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CapturePipeline:
@@ -52,7 +56,7 @@ class CapturePipeline:
     def open_spider(self) -> None:
         self.engine = create_db_engine()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureData):
             return item
         self.by_status[status_key(item)] += 1
@@ -60,30 +64,50 @@ class CapturePipeline:
             self.errors.append({"url": item.url, "kind": item.error_kind, "error": item.error})
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
-            self.flush()
+            await self.flush()
         return item
 
-    def flush(self) -> None:
-        """Write the pending batch in one transaction; a storage failure stops the crawl."""
+    async def flush(self) -> None:
+        """Write the pending batch in one transaction, in a worker thread so downloads go on
+        meanwhile (one batch at a time); a storage failure stops the crawl."""
         if not self.pending or self.storage_failed:
             return
         batch, self.pending = self.pending, []
-        spider = self.crawler.spider
-        try:
-            with transaction(self.engine) as session:
-                run = get_run(session, spider.run_key)
-                result = record_captures(session, run, batch)
-        except SQLAlchemyError as exc:
-            self.storage_failed = f"writing {len(batch)} captures failed: {exc}".splitlines()[0]
-            logger.error(self.storage_failed)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
-            return
+        async with self.writing:
+            try:
+                result = await asyncio.to_thread(self.write, batch)
+            except SQLAlchemyError as exc:
+                self.stop(f"writing {len(batch)} captures failed: {exc}")
+                return
         self.recorded += result.recorded
         self.already_recorded += result.already_recorded
         self.new_editions += result.new_editions
 
-    def close_spider(self) -> None:
-        self.flush()
+    def write(self, batch: list[CaptureData]) -> CapturesRecorded:
+        """One transaction for the batch, in edition order so that shards of one run writing
+        the same statements take their row locks in the same order; a deadlock or lock
+        timeout between them is retried (the batch write is idempotent)."""
+        ordered = sorted(batch, key=lambda c: (c.source_id or "", c.lang or "", c.url))
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with transaction(self.engine) as session:
+                    run = get_run(session, self.crawler.spider.run_key)
+                    return record_captures(session, run, ordered)
+            except OperationalError as exc:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                logger.warning("capture batch write retried after: %s",
+                               str(exc).splitlines()[0])
+                time.sleep(0.2 * attempt)
+        raise AssertionError("unreachable")
+
+    def stop(self, problem: str) -> None:
+        self.storage_failed = problem.splitlines()[0]
+        logger.error(self.storage_failed)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
+
+    async def close_spider(self) -> None:
+        await self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.storage_failed:
@@ -95,6 +119,7 @@ class CapturePipeline:
             "new_editions": self.new_editions,
             "by_status": dict(sorted(self.by_status.items())),
             "finish_reason": reason,
+            **({"storage_error": self.storage_failed} if self.storage_failed else {}),
         }
         errors = [*spider.report.errors, *self.errors][: self.errors_kept]
         with transaction(self.engine) as session:

@@ -5,7 +5,11 @@ robots.txt and off-site links."""
 from __future__ import annotations
 
 import http.server
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from tests.test_spider_support import (
 )
 
 __all__ = ["replica"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_night_0_captures_every_edition_of_the_truth_and_nothing_else(replica, db_url, tmp_path):
@@ -151,3 +156,18 @@ def test_a_language_shard_reports_under_its_own_key(replica, db_url, tmp_path, l
     assert expected <= {r["key"] for r in rows}
     assert result.shard == "+".join(sorted(languages))
     assert run_row(db_url, "shard")["counts"]["crawl"][result.shard]["captures"] == len(rows)
+
+
+def test_the_crawl_command_prints_the_counts_it_stored(replica, db_url, tmp_path):
+    env = {**os.environ, "MINISTRY_WATCH_DATABASE_URL": db_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "crawl", "--site", "testbed", "--run", "cli",
+         "--base-url", replica.base_url, "--no-politeness", "--lang", "en", "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    stored = run_row(db_url, "cli")["counts"]["crawl"]["en"]
+    assert printed == {"run": "cli", "shard": "en", **stored}
+    english = {k for k in live_editions(replica.truth()) if k[1] == "en"}
+    assert english <= {r["key"] for r in captures(db_url, "cli")}

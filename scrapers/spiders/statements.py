@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -87,6 +88,7 @@ class StatementsSpider(Spider):
         self.known_ids: set[str] = set()
         self.requested: set[tuple[str, str]] = set()
         self.run_started: datetime | None = None
+        self.engine = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> StatementsSpider:
@@ -106,7 +108,8 @@ class StatementsSpider(Spider):
             yield Request(url, callback=self.parse_feed, errback=self.page_failed,
                           cb_kwargs={"lang": lang})
         for edition in due:
-            request = self._statement_request(edition.url, edition.source_id, edition.lang)
+            url = self._on_base(edition.url)
+            request = self._statement_request(url, edition.source_id, edition.lang)
             if request is not None:
                 self.report.count("editions_rechecked")
                 yield request
@@ -133,6 +136,12 @@ class StatementsSpider(Spider):
         logger.info("crawl policy of %s shard %s: %s", self.site.key, self.shard,
                     self.report.policy)
         return due
+
+    def _on_base(self, url: str) -> str:
+        """A stored edition URL moved onto this crawl's base URL (a testbed on another port,
+        a site file's new host); the path and query are the edition's."""
+        parts = urlsplit(url)
+        return self.site.absolute(parts.path + (f"?{parts.query}" if parts.query else ""))
 
     def _feed_urls(self) -> list[tuple[str, str | None]]:
         urls: dict[str, str | None] = {}
@@ -296,4 +305,5 @@ class StatementsSpider(Spider):
                           str(exception).splitlines()[0] if str(exception) else "")
 
     def closed(self, reason: str) -> None:
-        self.engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
