@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from scrapers.sitefile import load_site
 from storage import db
 from storage.crawl_state import crawl_counts, shard_key
@@ -128,7 +130,7 @@ def _stored_counts(url: str, run_key: str, shard: str) -> dict[str, Any] | None:
     try:
         with db.transaction(engine) as session:
             return crawl_counts(session, run_key, shard)
-    except InputError:
+    except (InputError, SQLAlchemyError):
         return None
     finally:
         engine.dispose()

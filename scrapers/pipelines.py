@@ -88,18 +88,19 @@ class CapturePipeline:
         the same statements take their row locks in the same order; a deadlock or lock
         timeout between them is retried (the batch write is idempotent)."""
         ordered = sorted(batch, key=lambda c: (c.source_id or "", c.lang or "", c.url))
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
+        for attempt in range(1, WRITE_ATTEMPTS):
             try:
-                with transaction(self.engine) as session:
-                    run = get_run(session, self.crawler.spider.run_key)
-                    return record_captures(session, run, ordered)
+                return self._write_once(ordered)
             except OperationalError as exc:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
                 logger.warning("capture batch write retried after: %s",
                                str(exc).splitlines()[0])
                 time.sleep(0.2 * attempt)
-        raise AssertionError("unreachable")
+        return self._write_once(ordered)
+
+    def _write_once(self, batch: list[CaptureData]) -> CapturesRecorded:
+        with transaction(self.engine) as session:
+            run = get_run(session, self.crawler.spider.run_key)
+            return record_captures(session, run, batch)
 
     def stop(self, problem: str) -> None:
         self.storage_failed = problem.splitlines()[0]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.crawl import CrawlError
 from scrapers.sitefile import SITES_DIR, SITES_DIR_VARIABLE
 from tests.test_spider_support import (
     assert_good_captures_are_real,
@@ -171,3 +172,9 @@ def test_the_crawl_command_prints_the_counts_it_stored(replica, db_url, tmp_path
     assert printed == {"run": "cli", "shard": "en", **stored}
     english = {k for k in live_editions(replica.truth()) if k[1] == "en"}
     assert english <= {r["key"] for r in captures(db_url, "cli")}
+
+
+def test_a_crawl_that_cannot_store_its_captures_fails_loudly(replica, tmp_path):
+    unmigrated = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with pytest.raises(CrawlError, match="crawl of testbed shard all for run nowhere failed"):
+        run_crawl(replica, unmigrated, "nowhere", tmp_path)
