@@ -60,7 +60,7 @@ def run_pipeline(
     say(f"crawling {site.name} ({site.base_url})")
     with CaptureWatcher(engine, run_key, lambda n: say(f"  {n} pages captured"), interval=2.0):
         crawl(
-            site.key,
+            site_key,
             run_key,
             base_url=options.base_url,
             languages=options.languages,
