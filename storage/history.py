@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from storage.changes import KINDS, SIGNIFICANCES
 from storage.errors import InputError
@@ -28,6 +28,7 @@ from storage.records import (
 
 MAX_LIMIT = 500
 STREAM_BATCH = 500
+_NEW, _OLD = aliased(Version, name="new_version"), aliased(Version, name="old_version")
 
 
 class NotFound(InputError):
@@ -122,9 +123,10 @@ def statement_history(
     if lang is not None and not editions:
         raise NotFound(f"statement {source_id!r} has no {lang!r} edition")
     ids = [e.id for e in editions]
-    versions = session.scalars(
-        select(Version).where(Version.edition_id.in_(ids)).order_by(Version.seq)
-    ).all()
+    query_versions = select(Version).where(Version.edition_id.in_(ids)).order_by(Version.seq)
+    if not with_text:
+        query_versions = query_versions.options(defer(Version.body))
+    versions = session.scalars(query_versions).all()
     changes = _change_rows(session, ChangeFilter(), Change.edition_id.in_(ids))
     return StatementHistory(
         site=statement.site,
@@ -225,7 +227,7 @@ def _summary(session: Session, statement: Statement) -> StatementSummary:
 
 
 def _changes_query(filters: ChangeFilter, *extra: object) -> Select:
-    new, old = aliased(Version), aliased(Version)
+    new, old = _NEW, _OLD
     query = (
         select(
             Change.id, Statement.site, Statement.source_id, Edition.lang, Change.kind,
