@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pendulum
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import (
     BaseHook,
@@ -62,8 +61,10 @@ def smtp_connection() -> Connection | None:
 @dag(
     dag_id="statements_nightly",
     description="Crawl every site and language, record versions and changes, send alerts",
-    schedule=CronTriggerTimetable(SETTINGS.schedule, timezone=SETTINGS.timezone),
-    start_date=pendulum.datetime(2026, 1, 1, tz=SETTINGS.timezone),
+    # No start_date: unpausing waits for the next scheduled time instead of starting at once.
+    schedule=CronTriggerTimetable(
+        SETTINGS.schedule, timezone=SETTINGS.timezone, run_immediately=False
+    ),
     catchup=False,
     max_active_runs=1,
     tags=["ministry-watch"],

@@ -43,6 +43,9 @@ def test_nightly_schedule_timezone_and_catchup(nightly_dag) -> None:  # noqa: F8
     assert timetable.expression == nightly.DEFAULT_SCHEDULE
     assert str(timetable.timezone) == nightly.DEFAULT_TIMEZONE
     assert nightly_dag.catchup is False
+    assert nightly_dag.start_date is None and timetable.run_immediately is False, (
+        "unpausing must wait for the next scheduled time"
+    )
     assert nightly_dag.max_active_runs == 1
     assert set(nightly_dag.params.keys()) == {
         "sites",
