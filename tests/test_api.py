@@ -1,32 +1,37 @@
-"""Every JSON API endpoint and the Atom feed through an HTTP client, on both backends."""
+"""Every JSON API endpoint and the Atom feed through an HTTP client, on both backends, over
+a history crawled from the testbed night by night (the API is read-only, so the tests of one
+backend share one crawled database)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from tests.history_seed import build_history
+from storage.db import create_db_engine
+from tests.history_crawl import crawled_database
 from web.app import create_app
 
 SEED = "/api/statements/testbed/1950123"
 
 
 @pytest.fixture
-def client(engine: Engine) -> TestClient:
-    build_history(engine)
-    return TestClient(create_app(engine), raise_server_exceptions=False)
+def client(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    engine = create_db_engine(crawled_database(backend, tmp_path_factory))
+    yield TestClient(create_app(engine), raise_server_exceptions=False)
+    engine.dispose()
 
 
 def test_statements_filter_and_paginate(client: TestClient) -> None:
     first = client.get("/api/statements", params={"limit": 3}).json()
     second = client.get("/api/statements", params={"limit": 3, "offset": 3}).json()
-    assert first["total"] == 10 and len(first["items"]) == 3
+    assert first["total"] > 6 and len(first["items"]) == 3
     assert not {s["source_id"] for s in first["items"]} & {s["source_id"] for s in second["items"]}
     german = client.get("/api/statements", params={"lang": "de", "limit": 50}).json()
-    assert german["total"] < 10 and all("de" in s["langs"] for s in german["items"])
+    assert 0 < german["total"] < first["total"]
+    assert all("de" in s["langs"] for s in german["items"])
 
 
 def test_statement_has_editions_versions_texts_and_timeline(client: TestClient) -> None:
@@ -52,9 +57,11 @@ def test_diff_between_any_two_versions(client: TestClient) -> None:
 
 
 def test_changes_feed_filters(client: TestClient) -> None:
-    data = client.get("/api/changes", params={"kind": "edited", "since": "2020-11-26"}).json()
-    assert data["total"] >= 2
-    assert all(c["kind"] == "edited" and c["detected_at"] >= "2020-11-26" for c in data["items"])
+    edits = client.get("/api/changes", params={"kind": "edited", "limit": 500}).json()["items"]
+    middle = sorted(c["detected_at"] for c in edits)[len(edits) // 2]
+    data = client.get("/api/changes", params={"kind": "edited", "since": middle}).json()
+    assert 0 < data["total"] < len(edits)
+    assert all(c["kind"] == "edited" and c["detected_at"] >= middle for c in data["items"])
     assert client.get("/api/changes", params={"significance": "minor"}).json()["items"]
 
 
