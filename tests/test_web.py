@@ -1,22 +1,31 @@
-"""The analysts' pages through an HTTP client, on both backends; scraped text is escaped."""
+"""The analysts' pages through an HTTP client, on both backends, over the history crawled
+from the testbed (plus one statement whose scraped title and body are markup)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from tests.history_seed import HOSTILE_ID, add_hostile_statement, build_history
+from storage.db import create_db_engine, transaction
+from storage.statements import find_statement
+from tests.history_crawl import crawled_database
+from tests.history_seed import HOSTILE_ID, SITE, add_hostile_statement
 from web.app import create_app
 
 SEED = "/statements/testbed/1950123"
 
 
 @pytest.fixture
-def client(engine: Engine) -> TestClient:
-    build_history(engine)
-    add_hostile_statement(engine)
-    return TestClient(create_app(engine), raise_server_exceptions=False)
+def client(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    engine = create_db_engine(crawled_database(backend, tmp_path_factory))
+    with transaction(engine) as session:
+        hostile = find_statement(session, SITE, HOSTILE_ID)
+    if hostile is None:
+        add_hostile_statement(engine)
+    yield TestClient(create_app(engine), raise_server_exceptions=False)
+    engine.dispose()
 
 
 def test_statement_page_shows_every_language_side_by_side(client: TestClient) -> None:
@@ -51,8 +60,9 @@ def test_search_page_highlights_matches(client: TestClient) -> None:
 
 
 def test_statements_page_lists_statements(client: TestClient) -> None:
-    page = client.get("/").text
-    assert f'href="{SEED}"' in page and "11 of 11" in page
+    total = client.get("/api/statements").json()["total"]
+    page = client.get("/", params={"limit": 500}).text
+    assert f'href="{SEED}"' in page and f"{total} of {total}" in page
 
 
 def test_scraped_markup_is_shown_as_text(client: TestClient) -> None:
