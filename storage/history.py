@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy.orm import Session, aliased, defer, joinedload
 
 from storage.changes import KINDS, SIGNIFICANCES
 from storage.errors import InputError
@@ -72,12 +72,17 @@ class ChangeFilter:
             )
 
 
-def find_statement(session: Session, source_id: str, site: str | None = None) -> Statement:
-    """The statement with `source_id`; without `site` it must be the only one with that id."""
+def find_statement(
+    session: Session, source_id: str, site: str | None = None, editions: bool = False
+) -> Statement:
+    """The statement with `source_id`; without `site` it must be the only one with that id.
+    With `editions`, its editions come in the same round trip."""
     query = select(Statement).where(Statement.source_id == source_id)
     if site is not None:
         query = query.where(Statement.site == site)
-    found = list(session.scalars(query.limit(2)))
+    if editions:
+        query = query.options(joinedload(Statement.editions))
+    found = list(session.scalars(query.limit(2)).unique())
     if not found:
         where = f" on site {site!r}" if site else ""
         raise NotFound(f"no statement {source_id!r}{where}")
@@ -115,11 +120,10 @@ def statement_history(
     with_text: bool = False,
 ) -> StatementHistory:
     """Every edition of a statement (or the one in `lang`) with versions and changes."""
-    statement = find_statement(session, source_id, site)
-    query = select(Edition).where(Edition.statement_id == statement.id).order_by(Edition.lang)
-    if lang is not None:
-        query = query.where(Edition.lang == lang)
-    editions = list(session.scalars(query))
+    statement = find_statement(session, source_id, site, editions=True)
+    editions = sorted(
+        (e for e in statement.editions if lang is None or e.lang == lang), key=lambda e: e.lang
+    )
     if lang is not None and not editions:
         raise NotFound(f"statement {source_id!r} has no {lang!r} edition")
     ids = [e.id for e in editions]
