@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 
+from pipeline.diffing import diff_run
 from pipeline.render import coloured_edit, dump_json, use_colour
 from pipeline.versiondiff import version_diff
+from scrapers.sitefile import load_site
 from storage.db import create_db_engine, transaction
 from storage.errors import InputError
 from storage.records import to_plain
@@ -54,10 +55,10 @@ def run_stage(args: argparse.Namespace) -> int:
         raise InputError("diff --run needs --site")
     if args.source_id:
         raise InputError("diff --run takes no SOURCE_ID")
-    from scrapers.sitefile import load_site
-
-    site = load_site(args.site)
-    diffing = importlib.import_module("pipeline.diffing")
-    result = diffing.diff_run(create_db_engine(), site, args.run)
-    print(result)
+    result = diff_run(create_db_engine(), load_site(args.site), args.run)
+    if args.json:
+        dump_json({"run_key": result.run_key, "recorded": result.recorded, **result.counts()})
+        return 0
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(result.kinds.items())) or "none"
+    print(f"run {result.run_key}: {result.recorded} changes recorded; changes by kind: {kinds}")
     return 0
