@@ -139,22 +139,12 @@ def crawl_shard(shard: dict[str, Any]) -> dict[str, Any]:
         recheck_all=shard.get("recheck_all", False),
         database_url=database_url(),
     )
-    summary = {**shard, **_plain(result)}
-    if _reached_nothing(summary):
+    if result.responses == 0 and result.errors:
         raise CrawlFailed(
             f"crawl of {shard['site']} [{shard['lang']}] for run {shard['run_key']} "
-            f"got no response: {summary}"
+            f"got no response ({result.errors} failed fetches): {result.counts}"
         )
-    return summary
-
-
-def _reached_nothing(summary: dict[str, Any]) -> bool:
-    """True when the crawl saw only failures (no HTTP response at all)."""
-    responses = summary.get("responses")
-    errors = summary.get("errors")
-    if isinstance(errors, list):
-        errors = len(errors)
-    return responses == 0 and bool(errors)
+    return {**shard, **_plain(result)}
 
 
 def normalise_stage(target: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,19 @@ def test_dag_file_does_no_io_at_import(
     assert DAG_ID in bag.dag_ids
 
 
+def test_a_wrong_setting_is_a_dag_import_error_naming_it(
+    airflow_home: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("MINISTRY_WATCH_CRAWL_RETRIES", "many")
+    bag = DagBag(dag_folder=str(DAGS_FOLDER))
+    errors = list(bag.import_errors.values())
+    assert len(errors) == 1
+    assert "MINISTRY_WATCH_CRAWL_RETRIES must be a number, not 'many'" in errors[0]
+
+
 def test_nightly_schedule_timezone_and_catchup(nightly_dag) -> None:  # noqa: F811
     timetable = nightly_dag.timetable
     assert timetable.expression == nightly.DEFAULT_SCHEDULE
