@@ -10,18 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-from airflow.sdk import (
-    BaseHook,
-    Connection,
-    CronTriggerTimetable,
-    Param,
-    dag,
-    get_current_context,
-    task,
-)
-from airflow.sdk.exceptions import AirflowNotFoundException
+from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
 from pipeline import nightly
+from pipeline.mail.transport import airflow_smtp_connection
 
 SETTINGS = nightly.nightly_settings()
 
@@ -48,14 +40,6 @@ def notify_ops(context: Any) -> None:
     """Send `ops_failure_mail` for a failed task. A notifier renders its templates into
     itself, so each failure gets a new one (tasks of one process would share it otherwise)."""
     ops_failure_mail()(context)
-
-
-def smtp_connection() -> Connection | None:
-    """Airflow's `smtp_default` connection, or None when it is not defined."""
-    try:
-        return BaseHook.get_connection("smtp_default")
-    except AirflowNotFoundException:
-        return None
 
 
 @dag(
@@ -120,7 +104,7 @@ def statements_nightly() -> None:
 
     @task
     def alert(target: dict[str, Any]) -> dict[str, Any]:
-        return nightly.alert_stage(target, smtp_connection())
+        return nightly.alert_stage(target, airflow_smtp_connection())
 
     @task
     def report(targets: list[dict[str, Any]]) -> dict[str, Any]:
