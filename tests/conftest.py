@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.db import create_db_engine
+from testbed.server import TestbedHandle, serve_in_thread
 from tests import databases
 
 REQUIRE_PG = os.environ.get("MINISTRY_WATCH_REQUIRE_POSTGRES") == "1"
@@ -72,6 +73,13 @@ def db_url(
         yield url
     finally:
         databases.drop_pg_database(url)
+
+
+@pytest.fixture(scope="module")
+def testbed() -> Iterator[TestbedHandle]:
+    """A default testbed for the module (tests reset its night and faults as they need)."""
+    with serve_in_thread() as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ testbed over real HTTP; bad input is one line and exit status 2."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, select
 
@@ -14,16 +12,10 @@ from pipeline.normalise import normalise
 from scrapers.sitefile import Site, load_site
 from storage.db import URL_VARIABLE, transaction
 from storage.models import Change, Run, Version
-from testbed.server import TestbedHandle, serve_in_thread
+from testbed.server import TestbedHandle
 from tests.stagehelpers import fetch, record, row_counts
 
 SEED = "1950123"
-
-
-@pytest.fixture(scope="module")
-def testbed() -> Iterator[TestbedHandle]:
-    with serve_in_thread() as handle:
-        yield handle
 
 
 @pytest.fixture

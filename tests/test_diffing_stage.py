@@ -3,8 +3,6 @@ edits with stored patches, back-dating, lifecycle changes, the two-runs removal 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
@@ -16,16 +14,10 @@ from scrapers.sitefile import Site, load_site
 from storage.db import transaction
 from storage.models import Change, Edition
 from storage.runs import get_run
-from testbed.server import TestbedHandle, serve_in_thread
+from testbed.server import TestbedHandle
 from tests.stagehelpers import fetch, generated, record, writes
 
 SEED = "1950123"
-
-
-@pytest.fixture(scope="module")
-def testbed() -> Iterator[TestbedHandle]:
-    with serve_in_thread() as handle:
-        yield handle
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,16 +13,10 @@ from scrapers.sitefile import Site, load_site
 from storage.db import transaction
 from storage.models import Capture, Version
 from storage.runs import get_run
-from testbed.server import TestbedHandle, serve_in_thread
+from testbed.server import TestbedHandle
 from tests.stagehelpers import fetch, generated, record, row_counts, with_body, writes
 
 SEED = "1950123"
-
-
-@pytest.fixture(scope="module")
-def testbed() -> Iterator[TestbedHandle]:
-    with serve_in_thread() as handle:
-        yield handle
 
 
 @pytest.fixture
