@@ -7,9 +7,9 @@
 Every measurement crawls a testbed process of its own (`TestbedProcess`), politeness off,
 into a fresh migrated database. "Spider only" is the same `scrapy crawl statements` command
 with `ITEM_PIPELINES={}`: it fetches, parses and follows the same pages, writes no capture.
-Pages are Scrapy's `downloader/response_count` in both cases. For the incremental night the
-testbed's site file is copied with `recheck: {recent_days: 0, every_days: 1}` (set through
-MINISTRY_WATCH_SITES_DIR), so every known edition is re-checked and the churned 1% are found.
+Pages are Scrapy's `downloader/response_count` in both cases. Each night crawls with
+`recheck_all`, so on the incremental night every known edition is re-checked and the churned
+1% are found.
 """
 
 from __future__ import annotations
@@ -22,12 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from bench.common import (
     ROOT,
@@ -47,7 +43,7 @@ from pipeline.crawl import PROJECT_ROOT, crawl, scrapy_command
 from pipeline.diffing import diff_run
 from pipeline.normalise import normalise
 from pipeline.testbed_process import TestbedProcess
-from scrapers.sitefile import SITES_DIR, SITES_DIR_VARIABLE, load_site
+from scrapers.sitefile import load_site
 from storage.db import URL_VARIABLE
 
 SITE = "testbed"
@@ -72,28 +68,6 @@ class Night:
         return self.pages / self.seconds
 
 
-@contextmanager
-def recheck_everything() -> Iterator[Path]:
-    """Site files where the testbed re-checks every known edition every night, set as the
-    site-file directory of this process and of the crawls it starts."""
-    directory = Path(tempfile.mkdtemp(prefix="mw-bench-sites-"))
-    for path in SITES_DIR.glob("*.yaml"):
-        shutil.copy(path, directory / path.name)
-    site = yaml.safe_load((SITES_DIR / f"{SITE}.yaml").read_text("utf-8"))
-    site["recheck"] = {"recent_days": 0, "every_days": 1}
-    (directory / f"{SITE}.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
-    previous = os.environ.get(SITES_DIR_VARIABLE)
-    os.environ[SITES_DIR_VARIABLE] = str(directory)
-    try:
-        yield directory
-    finally:
-        if previous is None:
-            os.environ.pop(SITES_DIR_VARIABLE, None)
-        else:
-            os.environ[SITES_DIR_VARIABLE] = previous
-        shutil.rmtree(directory)
-
-
 def spider_only(base_url: str, database_url: str, log_file: Path) -> Night:
     """The statement spider with its item pipeline switched off: nothing is written."""
     command = scrapy_command(SITE, "testbed:bench-spider-only", base_url, None, False,
@@ -111,7 +85,7 @@ def pipeline_night(database_url: str, base_url: str, run_key: str, log_file: Pat
     with engine_of(database_url) as engine:
         began = time.perf_counter()
         crawl(SITE, run_key, base_url=base_url, polite=False, database_url=database_url,
-              log_file=log_file)
+              log_file=log_file, recheck_all=True)
         crawled = time.perf_counter()
         result = normalise(engine, site, run_key)
         diff_run(engine, site, run_key)
@@ -272,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     spiders: list[Night] = []
     rounds: list[dict[str, Incremental]] = []
     try:
-        with recheck_everything(), Databases() as dbs:
+        with Databases() as dbs:
             for index in range(args.runs):
                 spider, nights = one_round(dbs, args.statements, args.churn, index, workdir)
                 spiders.append(spider)

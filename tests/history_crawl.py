@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipeline.run import PipelineOptions, run_pipeline
-from scrapers.sitefile import SITES_DIR, SITES_DIR_VARIABLE
 from storage.db import create_db_engine
 from storage.migrate import upgrade
 from testbed.server import serve_in_thread
@@ -20,19 +16,6 @@ from tests import databases
 
 NIGHTS = 6
 STATEMENTS = 10
-
-
-@contextmanager
-def nightly_site_dir(directory: Path) -> Iterator[None]:
-    """The testbed site file with every known edition re-checked every night (its pages are
-    dated 2020, which the default policy re-checks only in a monthly rotation)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    site = yaml.safe_load((SITES_DIR / "testbed.yaml").read_text(encoding="utf-8"))
-    site["recheck"] = {"recent_days": 100_000, "every_days": 30}
-    (directory / "testbed.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(SITES_DIR_VARIABLE, str(directory))
-        yield
 
 
 def fresh_database(backend: str, directory: Path) -> str:
@@ -46,18 +29,16 @@ def fresh_database(backend: str, directory: Path) -> str:
     return url
 
 
-def crawl_history(url: str, directory: Path, nights: int = NIGHTS) -> None:
+def crawl_history(url: str, nights: int = NIGHTS) -> None:
     """Crawl nights 0..nights-1 of a testbed of STATEMENTS statements into `url`."""
     engine = create_db_engine(url)
     try:
-        with nightly_site_dir(directory / "sites"), serve_in_thread(
-            port=0, statements=STATEMENTS, night=0
-        ) as testbed:
+        with serve_in_thread(port=0, statements=STATEMENTS, night=0) as testbed:
             for night in range(nights):
                 testbed.set_night(night)
                 run_pipeline(engine, "testbed", f"testbed:history-night-{night}",
                              PipelineOptions(base_url=testbed.base_url, polite=False,
-                                             alerts=False))
+                                             recheck_all=True, alerts=False))
     finally:
         engine.dispose()
 
@@ -73,6 +54,6 @@ def crawled_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
         url = fresh_database(backend, directory)
         if backend == "postgres":
             atexit.register(databases.drop_pg_database, url)
-        crawl_history(url, directory)
+        crawl_history(url)
         _crawled[backend] = url
     return _crawled[backend]

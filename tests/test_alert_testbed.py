@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import Engine
 
 from pipeline.alerting import alert_run
 from pipeline.mail.transport import parse_smtp_url
 from pipeline.run import PipelineOptions, run_pipeline
-from scrapers.sitefile import SITES_DIR, SITES_DIR_VARIABLE
 from testbed.server import serve_in_thread
 from tests.alert_helpers import SmtpServer, subscriptions
 
@@ -36,22 +33,10 @@ def smtp() -> Iterator[SmtpServer]:
     server.stop()
 
 
-@pytest.fixture
-def nightly_rechecks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The testbed site file with every known edition re-checked every night (its pages are
-    dated 2020, which the default policy re-checks only in a monthly rotation)."""
-    directory = tmp_path / "sites"
-    directory.mkdir()
-    site = yaml.safe_load((SITES_DIR / "testbed.yaml").read_text(encoding="utf-8"))
-    site["recheck"] = {"recent_days": 100_000, "every_days": 30}
-    (directory / "testbed.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
-    monkeypatch.setenv(SITES_DIR_VARIABLE, str(directory))
-
-
 def crawl_night(engine: Engine, base_url: str, night: int) -> str:
     run_key = f"testbed:alert-night-{night}"
     run_pipeline(engine, "testbed", run_key,
-                 PipelineOptions(base_url=base_url, polite=False, alerts=False))
+                 PipelineOptions(base_url=base_url, polite=False, recheck_all=True, alerts=False))
     return run_key
 
 
@@ -68,7 +53,7 @@ def expected(truths: dict[int, dict], night: int) -> set[tuple[str, str]]:
 
 
 def test_the_nights_mail_what_the_truth_says_and_nothing_for_noise(
-    engine: Engine, smtp: SmtpServer, nightly_rechecks: None
+    engine: Engine, smtp: SmtpServer
 ) -> None:
     transport = parse_smtp_url(smtp.url)
     sent: dict[int, list] = {}

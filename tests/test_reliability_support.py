@@ -45,17 +45,13 @@ SUBSCRIPTIONS = {
 }
 
 
-def recheck_all_sites(directory: Path, politeness: dict[str, Any] | None = None) -> Path:
-    """A copy of the site files whose testbed.yaml re-checks every known edition every night.
-
-    The testbed's statements date from 2020, so the shipped policy would re-check only a
-    rotating slice of them; comparing a night with its truth needs every edition looked at."""
+def polite_sites(directory: Path, politeness: dict[str, Any]) -> Path:
+    """A copy of the site files whose testbed.yaml has these politeness settings."""
     target = directory / "sites"
     shutil.copytree(SITES_DIR, target)
     path = target / "testbed.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["recheck"] = {"recent_days": 36500, "every_days": 1}
-    data["politeness"] = {**data["politeness"], **(politeness or {})}
+    data["politeness"] = {**data["politeness"], **politeness}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return target
 
@@ -63,7 +59,12 @@ def recheck_all_sites(directory: Path, politeness: dict[str, Any] | None = None)
 @dataclass
 class Installation:
     """One deployment of ministry-watch: its database, data directory (`.eml` outbox), site
-    files and subscriptions, and how `ministry-watch run` is started against it."""
+    files (the shipped ones, or a copy with `politeness` changed) and subscriptions, and how
+    `ministry-watch run` is started against it.
+
+    Each night re-checks every known edition (`--recheck-all`): the testbed's statements date
+    from 2020, so the shipped policy would re-check only a rotating slice of them, and
+    comparing a night with its truth needs every edition looked at."""
 
     db_url: str
     home: Path
@@ -73,7 +74,7 @@ class Installation:
 
     def __post_init__(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
-        self.sites = recheck_all_sites(self.home, self.politeness)
+        self.sites = polite_sites(self.home, self.politeness) if self.politeness else None
         self.subscriptions = self.home / "alerts.yaml"
         self.subscriptions.write_text(yaml.safe_dump(SUBSCRIPTIONS), encoding="utf-8")
 
@@ -82,8 +83,10 @@ class Installation:
         return self.home / "data" / "outbox"
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, URL_VARIABLE: self.db_url, DATA_DIR_VARIABLE: str(self.home / "data"),
-               SITES_DIR_VARIABLE: str(self.sites)}
+        env = {**os.environ, URL_VARIABLE: self.db_url, DATA_DIR_VARIABLE: str(self.home / "data")}
+        env.pop(SITES_DIR_VARIABLE, None)
+        if self.sites:
+            env[SITES_DIR_VARIABLE] = str(self.sites)
         env.pop(SMTP_URL_VARIABLE, None)
         if self.smtp_url:
             env[SMTP_URL_VARIABLE] = self.smtp_url
@@ -94,7 +97,8 @@ class Installation:
         log = self.home / f"{run_key}.{len(self.logs)}.log"
         self.logs.append(log)
         command = CLI + ["run", "--site", "testbed", "--base-url", base_url, "--run", run_key,
-                         "--no-politeness", "--subscriptions", str(self.subscriptions)]
+                         "--no-politeness", "--recheck-all", "--subscriptions",
+                         str(self.subscriptions)]
         with log.open("wb") as out:
             return subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env(), stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)

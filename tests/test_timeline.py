@@ -7,22 +7,19 @@ the truth records on night N is expected on night N + 1 (a removal on the last n
 not be confirmed within the timeline, and the script has none).
 
 The testbed's nights pass in seconds of real time and its statements date from 2020, so the
-site file's re-check policy would leave most editions alone; the test crawls with a copy of
-the testbed site file whose policy makes every known edition due every night.
+site file's re-check policy would leave most editions alone; the test crawls with
+`recheck_all`, which makes every known edition due every night.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from sqlalchemy import Engine
 
 from pipeline.crawl import crawl
 from pipeline.diffing import diff_run
 from pipeline.normalise import normalise
-from scrapers.sitefile import SITES_DIR_VARIABLE, load_site, site_path
+from scrapers.sitefile import load_site
 from storage.changes import changes_of_run
 from storage.db import transaction
 from storage.runs import get_run
@@ -52,17 +49,9 @@ def detected_changes(engine: Engine, run_key: str) -> Detected:
         }
 
 
-@pytest.fixture
-def every_edition_nightly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    raw = yaml.safe_load(site_path("testbed").read_text(encoding="utf-8"))
-    raw["recheck"] = {"recent_days": 365_000, "every_days": 1}
-    (tmp_path / "testbed.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
-    monkeypatch.setenv(SITES_DIR_VARIABLE, str(tmp_path))
-
-
 @pytest.mark.slow
 def test_changes_over_every_night_equal_the_truth(
-    db_url: str, engine: Engine, every_edition_nightly: None
+    db_url: str, engine: Engine
 ) -> None:
     detected: dict[int, Detected] = {}
     truths = []
@@ -72,7 +61,7 @@ def test_changes_over_every_night_equal_the_truth(
             testbed.set_night(night)
             run_key = f"timeline-night-{night}"
             crawl(site_key="testbed", run_key=run_key, base_url=testbed.base_url,
-                  polite=False, database_url=db_url)
+                  polite=False, database_url=db_url, recheck_all=True)
             normalised = normalise(engine, site, run_key)
             assert normalised.errors == 0 and normalised.unusable == {}
             diff_run(engine, site, run_key)
