@@ -94,7 +94,11 @@ def inline_text(matches: SelectorList) -> str:
 
 
 def extract(raw: bytes | str, site: Site) -> Extracted:
-    page = parse_page(raw)
+    return extract_page(parse_page(raw), site)
+
+
+def extract_page(page: Selector, site: Site) -> Extracted:
+    """The fields of a parsed page; its boilerplate is dropped from `page` on the way."""
     drop_boilerplate(page, site.statement.drop)
     fields = site.statement.fields
     body = select(page, fields.body)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from pipeline.canonical import content_hash
 from pipeline.dates import parse_date
-from pipeline.extract import Extracted, extract
-from pipeline.notcontent import redirect_away, unusable_reason
+from pipeline.extract import Extracted, extract_page, parse_page
+from pipeline.notcontent import error_page, redirect_away, unusable_reason
 from scrapers.sitefile import Site
 from storage.models import Capture
 from storage.versions import VersionContent
@@ -85,8 +85,11 @@ def judge(capture: Capture, raw: bytes | None, site: Site) -> Judgement:
     decided = judge_status(capture, site)
     if decided is not None:
         return decided
-    extracted = extract(raw or b"", site)
-    reason = unusable_reason(raw or b"", extracted, site)
+    raw = raw or b""
+    page = parse_page(raw)
+    is_error_page = error_page(page, site)
+    extracted = extract_page(page, site)
+    reason = unusable_reason(raw, extracted, site, is_error_page)
     if reason:
         return Judgement(UNUSABLE, reason)
     content, problem = version_content(extracted, capture.edition.lang, site)

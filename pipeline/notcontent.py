@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from parsel import Selector
+
 from pipeline.extract import Extracted, parse_page, select
 from scrapers.sitefile import Site
 
@@ -40,8 +42,16 @@ def truncated(raw: str) -> bool:
     return "</head>" in lowered and "</html>" not in lowered
 
 
-def unusable_reason(raw: bytes, extracted: Extracted, site: Site) -> str | None:
-    """Why this 200 response is not the statement, or None when it is.
+def error_page(page: Selector, site: Site) -> bool:
+    """Whether the page, boilerplate included, matches a `not_content` selector."""
+    return any(select(page, selector) for selector in site.statement.not_content.selectors)
+
+
+def unusable_reason(
+    raw: bytes, extracted: Extracted, site: Site, is_error_page: bool | None = None
+) -> str | None:
+    """Why this 200 response is not the statement, or None when it is. `is_error_page` is
+    `error_page` of the page before its boilerplate was dropped; None parses `raw` for it.
 
     Interstitial phrases are only looked for on pages without the body block, so a
     statement that quotes such a phrase is still a statement.
@@ -49,9 +59,10 @@ def unusable_reason(raw: bytes, extracted: Extracted, site: Site) -> str | None:
     if not raw.strip():
         return EMPTY
     html = raw.decode("utf-8", "replace")
-    page = parse_page(html)
     rules = site.statement.not_content
-    if any(select(page, selector) for selector in rules.selectors):
+    if is_error_page is None:
+        is_error_page = error_page(parse_page(html), site)
+    if is_error_page:
         return ERROR_PAGE
     if not extracted.body_found and any(phrase in html for phrase in rules.texts):
         return INTERSTITIAL
