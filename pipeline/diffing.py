@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from pipeline import lifecycle
 from pipeline.canonical import canonical_text
@@ -23,13 +23,16 @@ from pipeline.classify import significance
 from pipeline.figures import FieldEdit, field_edit
 from pipeline.stagerun import run_for_site
 from scrapers.sitefile import Site
-from storage.changes import ChangeData, add_change, changes_of_run
+from storage.changes import KINDS, SIGNIFICANCES, ChangeData, add_change, changes_of_run
 from storage.db import transaction
 from storage.models import Capture, Change, Run, Version
 from storage.runs import set_stage_counts
+from storage.types import utcnow
+from storage.upsert import insert_ignore
 
 STAGE = "diff"
 FIELDS = ("title", "published", "number", "tags", "body")
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -168,12 +171,40 @@ def lifecycle_changes(session: Session, run: Run) -> list[ChangeData]:
     return changes
 
 
-def version_change(session: Session, run: Run, version: Version) -> ChangeData:
-    previous = previous_version(session, version)
-    if previous is None:
-        kind = lifecycle.first_version_kind(session, version, run)
-        return ChangeData(version.edition_id, run.id, kind, version.id)
-    return compare_versions(previous, version).change("edited", run, version, previous)
+def previous_versions(session: Session, versions: list[Version]) -> dict[int, Version]:
+    """The predecessor (`seq - 1`) of each version that has one, keyed by the version's id."""
+    new = aliased(Version)
+    rows = session.execute(
+        select(new.id, Version)
+        .join(new, (new.edition_id == Version.edition_id) & (new.seq == Version.seq + 1))
+        .where(new.id.in_([v.id for v in versions]))
+    )
+    return dict(rows.all())
+
+
+def version_changes(session: Session, run: Run, versions: list[Version]) -> list[ChangeData]:
+    """The change each new version makes, in the order given, from a few queries."""
+    previous = previous_versions(session, versions)
+    firsts = [v for v in versions if v.id not in previous]
+    kinds = lifecycle.first_version_kinds(session, firsts, run) if firsts else {}
+    return [
+        compare_versions(previous[v.id], v).change("edited", run, v, previous[v.id])
+        if v.id in previous else ChangeData(v.edition_id, run.id, kinds[v.id], v.id)
+        for v in versions
+    ]
+
+
+def record_changes(session: Session, changes: list[ChangeData]) -> int:
+    """`add_change` for many in one statement; returns how many were not recorded before."""
+    for data in changes:
+        if data.kind not in KINDS:
+            raise ValueError(f"unknown change kind {data.kind!r}")
+        if data.significance is not None and data.significance not in SIGNIFICANCES:
+            raise ValueError(f"unknown significance {data.significance!r}")
+    now = utcnow()
+    rows = [{**data.__dict__, "fields": list(data.fields), "detected_at": now}
+            for data in changes]
+    return insert_ignore(session, Change, rows)
 
 
 def tally(session: Session, run: Run, recorded: int) -> DiffResult:
@@ -193,8 +224,10 @@ def diff_run(engine: Engine, site: Site, run_key: str) -> DiffResult:
         for data in lifecycle_changes(session, run):
             recorded += add_change(session, data) is not None
         session.flush()
-        for version in new_versions(session, run):
-            recorded += add_change(session, version_change(session, run, version)) is not None
+        versions = new_versions(session, run)
+        for start in range(0, len(versions), CHUNK):
+            chunk = versions[start:start + CHUNK]
+            recorded += record_changes(session, version_changes(session, run, chunk))
         result = tally(session, run, recorded)
         if run.counts.get(STAGE) != result.counts():
             set_stage_counts(run, STAGE, result.counts())

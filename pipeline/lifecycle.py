@@ -9,9 +9,10 @@ is restored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage.models import Capture, Edition, Run, Version
 
@@ -32,24 +33,34 @@ class Restoration:
     version: Version | None
 
 
-def first_version_kind(session: Session, version: Version, run: Run) -> str:
-    """`created` for a new statement, `translation_added` when another edition of the same
-    statement had a version from an earlier observation."""
-    other = aliased(Version)
-    capture = aliased(Capture)
-    earlier = session.scalars(
-        select(other.id)
-        .join(Edition, Edition.id == other.edition_id)
-        .outerjoin(capture, capture.id == other.capture_id)
+def first_version_kinds(session: Session, versions: list[Version], run: Run) -> dict[int, str]:
+    """For each first version (keyed by its id): `created` for a new statement,
+    `translation_added` when another edition of the same statement had a version from an
+    earlier observation, outside this run. Two queries, whatever the number of versions."""
+    statement_of = dict(session.execute(
+        select(Edition.id, Edition.statement_id)
+        .where(Edition.id.in_(sorted({v.edition_id for v in versions})))
+    ).all())
+    earliest: dict[int, list[tuple[int, datetime]]] = {}
+    rows = session.execute(
+        select(Edition.statement_id, Version.edition_id, func.min(Version.observed_at))
+        .join(Edition, Edition.id == Version.edition_id)
+        .outerjoin(Capture, Capture.id == Version.capture_id)
         .where(
-            Edition.statement_id == version.edition.statement_id,
-            Edition.id != version.edition_id,
-            other.observed_at <= version.observed_at,
-            (capture.run_id.is_(None)) | (capture.run_id != run.id),
+            Edition.statement_id.in_(sorted(set(statement_of.values()))),
+            (Capture.run_id.is_(None)) | (Capture.run_id != run.id),
         )
-        .limit(1)
-    ).first()
-    return "translation_added" if earlier is not None else "created"
+        .group_by(Edition.statement_id, Version.edition_id)
+    )
+    for statement_id, edition_id, observed_at in rows:
+        earliest.setdefault(statement_id, []).append((edition_id, observed_at))
+    return {
+        v.id: "translation_added"
+        if any(edition_id != v.edition_id and observed_at <= v.observed_at
+               for edition_id, observed_at in earliest.get(statement_of[v.edition_id], []))
+        else "created"
+        for v in versions
+    }
 
 
 def previous_decisive(session: Session, capture: Capture) -> Capture | None:
