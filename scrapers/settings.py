@@ -48,6 +48,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"scrapers.pipelines.CapturePipeline": 300}
 CAPTURE_BATCH_SIZE = 100
+# Scrapy starts this many tasks for every response's output, however little it yields (a
+# statement page yields one capture and a few requests, a listing page some twenty requests);
+# the default 100 cost more reactor time than parsing the pages.
+CONCURRENT_ITEMS = 8
 CRAWL_ERRORS_KEPT = 500
 
 FEED_EXPORT_ENCODING = "utf-8"
