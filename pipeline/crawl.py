@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from storage.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STDERR_TAIL_LINES = 15
+STOP_TIMEOUT_S = 10
 
 
 class CrawlError(RuntimeError):
@@ -73,6 +75,78 @@ def scrapy_command(
     return command
 
 
+class CrawlProcess:
+    """A crawl running in its subprocess (`start_crawl`); `wait` reads back its result."""
+
+    def __init__(self, site_key: str, run_key: str, shard: str, url: str,
+                 command: list[str], log_file: Path | None) -> None:
+        self.site_key, self.run_key, self.shard, self.url = site_key, run_key, shard, url
+        self.log_file = log_file
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        env = {**os.environ, db.URL_VARIABLE: url}
+        self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, text=True,
+                                        stdout=subprocess.DEVNULL, stderr=self._stderr)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """End the process (the captures it stored stay; a re-run of the run resumes)."""
+        if self.running():
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+
+    def wait(self) -> CrawlResult:
+        """The stored counts once the process ended; CrawlError when it failed."""
+        returncode = self.process.wait()
+        self._stderr.seek(0)
+        stderr = self._stderr.read()
+        self._stderr.close()
+        counts = _stored_counts(self.url, self.run_key, self.shard)
+        if returncode != 0 or counts is None or counts.get("finish_reason") != "finished":
+            tail = "\n".join(_output(stderr, self.log_file).splitlines()[-STDERR_TAIL_LINES:])
+            reason = counts.get("storage_error") or counts.get("finish_reason") if counts else (
+                "no counts stored")
+            raise CrawlError(
+                f"crawl of {self.site_key} shard {self.shard} for run {self.run_key} failed "
+                f"(exit status {returncode}, {reason}):\n{tail}"
+            )
+        return _result(self.site_key, self.run_key, self.shard, counts)
+
+
+def start_crawl(
+    site_key: str,
+    run_key: str,
+    *,
+    base_url: str | None = None,
+    languages: list[str] | None = None,
+    polite: bool = True,
+    database_url: str | None = None,
+    extra_settings: dict[str, Any] | None = None,
+    log_file: Path | None = None,
+    recheck_all: bool = False,
+) -> CrawlProcess:
+    """Start `crawl` without waiting for it: the caller may work on the captures already
+    stored, then call `wait()` on the handle."""
+    site = load_site(site_key, base_url=base_url)
+    if languages:
+        unknown = [lang for lang in languages if lang not in site.languages]
+        if unknown:
+            raise InputError(
+                f"site {site.key!r} has no language {', '.join(unknown)} "
+                f"(it publishes {', '.join(site.languages)})"
+            )
+    command = scrapy_command(site_key, run_key, base_url, languages, polite, extra_settings,
+                             log_file, recheck_all)
+    return CrawlProcess(site.key, run_key, shard_key(languages),
+                        database_url or db.database_url(), command, log_file)
+
+
 def crawl(
     site_key: str,
     run_key: str,
@@ -91,31 +165,11 @@ def crawl(
     Shards of one run may crawl at the same time; each stores its own counts. `recheck_all`
     re-fetches every known edition instead of the site file's re-check slice.
     """
-    site = load_site(site_key, base_url=base_url)
-    if languages:
-        unknown = [lang for lang in languages if lang not in site.languages]
-        if unknown:
-            raise InputError(
-                f"site {site.key!r} has no language {', '.join(unknown)} "
-                f"(it publishes {', '.join(site.languages)})"
-            )
-    url = database_url or db.database_url()
-    command = scrapy_command(site_key, run_key, base_url, languages, polite, extra_settings,
-                             log_file, recheck_all)
-    env = {**os.environ, db.URL_VARIABLE: url}
-    process = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True,
-                             text=True, check=False)
-    shard = shard_key(languages)
-    counts = _stored_counts(url, run_key, shard)
-    if process.returncode != 0 or counts is None or counts.get("finish_reason") != "finished":
-        tail = "\n".join(_output(process.stderr, log_file).splitlines()[-STDERR_TAIL_LINES:])
-        reason = counts.get("storage_error") or counts.get("finish_reason") if counts else (
-            "no counts stored")
-        raise CrawlError(
-            f"crawl of {site.key} shard {shard} for run {run_key} failed "
-            f"(exit status {process.returncode}, {reason}):\n{tail}"
-        )
-    return _result(site.key, run_key, shard, counts)
+    return start_crawl(
+        site_key, run_key, base_url=base_url, languages=languages, polite=polite,
+        database_url=database_url, extra_settings=extra_settings, log_file=log_file,
+        recheck_all=recheck_all,
+    ).wait()
 
 
 def _output(stderr: str, log_file: Path | None) -> str:

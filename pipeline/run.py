@@ -6,20 +6,25 @@ the same stage functions as separate tasks (pipeline/nightly.py).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from pipeline.progress import CaptureWatcher
 from pipeline.report import run_report
-from scrapers.sitefile import load_site
+from scrapers.sitefile import Site, load_site
 from storage.db import transaction
 from storage.runs import close_run, get_run, open_run
 
+if TYPE_CHECKING:
+    from pipeline.crawl import CrawlProcess
+
 Progress = Callable[[str], None]
+ROUND_PAUSE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -49,26 +54,27 @@ def run_pipeline(
 ) -> dict[str, Any]:
     """Run every stage for `run_key` and return the run report. Each stage is idempotent,
     so calling this again with the same key (after a crash, say) finishes the run."""
-    from pipeline.crawl import crawl
+    from pipeline.crawl import start_crawl
     from pipeline.diffing import diff_run
     from pipeline.normalise import normalise
 
     say = progress or (lambda _message: None)
     site = load_site(site_key, base_url=options.base_url)
     with transaction(engine) as session:
-        open_run(session, run_key, site.key)
-    say(f"crawling {site.name} ({site.base_url})")
+        run_id = open_run(session, run_key, site.key).id
+    say(f"crawling {site.name} ({site.base_url}), normalising as pages arrive")
+    crawling = start_crawl(
+        site_key,
+        run_key,
+        base_url=options.base_url,
+        languages=options.languages,
+        polite=options.polite,
+        database_url=engine.url.render_as_string(hide_password=False),
+        extra_settings=options.crawl_settings,
+        recheck_all=options.recheck_all,
+    )
     with CaptureWatcher(engine, run_key, lambda n: say(f"  {n} pages captured"), interval=2.0):
-        crawl(
-            site_key,
-            run_key,
-            base_url=options.base_url,
-            languages=options.languages,
-            polite=options.polite,
-            database_url=engine.url.render_as_string(hide_password=False),
-            extra_settings=options.crawl_settings,
-            recheck_all=options.recheck_all,
-        )
+        _normalise_while_crawling(engine, site, run_id, crawling)
     say("normalising captures")
     normalise(engine, site, run_key)
     say("diffing new versions")
@@ -78,6 +84,25 @@ def run_pipeline(
     with transaction(engine) as session:
         close_run(get_run(session, run_key))
     return run_report(engine, run_key)
+
+
+def _normalise_while_crawling(
+    engine: Engine, site: Site, run_id: int, crawling: CrawlProcess
+) -> None:
+    """Normalise the captures the crawl has stored, in rounds, until it ends; then wait for its
+    result (CrawlError when it failed). Captures of editions the crawl is writing are skipped
+    rather than waited for, so neither process waits on the other's row locks; they stay
+    pending for the normalise after the crawl. The crawl is stopped if this fails."""
+    from pipeline.normalise import normalise_pending
+
+    try:
+        while crawling.running():
+            if normalise_pending(engine, site, run_id, skip_locked=True) == 0:
+                time.sleep(ROUND_PAUSE_S)
+    except BaseException:
+        crawling.stop()
+        raise
+    crawling.wait()
 
 
 def _alert(engine: Engine, run_key: str, subscriptions_path: str | None, say: Progress) -> None:
