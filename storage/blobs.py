@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.bulk import insert_ignore_rows
 from storage.models import Blob
 from storage.types import utcnow
+from storage.upsert import insert_ignore_rows
 
 # Level 6 against 1: 146 against 102 µs per 7.7 KiB testbed page, for 10% smaller blobs.
 COMPRESSION_LEVEL = 6

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.blobs import put_blobs
-from storage.bulk import insert_ignore_rows, update_by_key
 from storage.models import Capture, Edition, Run
 from storage.statements import edition_ids, statement_ids
+from storage.upsert import insert_ignore_rows, update_by_key
 
 # 13 columns a capture: 500 rows stay well under SQLite's 32,766 bind parameters.
 SLICE_ROWS = 500

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.bulk import insert_ignore_rows
 from storage.models import Edition, Statement
 from storage.types import utcnow
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, insert_ignore_rows
 
 
 def get_or_create_statement(session: Session, site: str, source_id: str) -> Statement:
