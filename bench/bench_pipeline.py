@@ -36,14 +36,13 @@ from bench.common import (
     engine_of,
     median,
     own_peak,
+    scrapy_elapsed,
     scrapy_pages,
     spread,
 )
-from pipeline.crawl import PROJECT_ROOT, crawl, scrapy_command
-from pipeline.diffing import diff_run
-from pipeline.normalise import normalise
+from pipeline.crawl import PROJECT_ROOT, scrapy_command
+from pipeline.run import PipelineOptions, run_pipeline
 from pipeline.testbed_process import TestbedProcess
-from scrapers.sitefile import load_site
 from storage.db import URL_VARIABLE
 
 SITE = "testbed"
@@ -80,17 +79,17 @@ def spider_only(base_url: str, database_url: str, log_file: Path) -> Night:
 
 
 def pipeline_night(database_url: str, base_url: str, run_key: str, log_file: Path) -> Night:
-    """crawl → normalise → diff for one run, timed from the crawl's start to the diff's end."""
-    site = load_site(SITE, base_url=base_url)
+    """crawl → normalise → diff for one run as `ministry-watch run` does it (normalise overlaps
+    the crawl), timed from the crawl's start to the diff's end; alerts are not sent."""
+    options = PipelineOptions(base_url=base_url, polite=False, recheck_all=True, alerts=False,
+                              crawl_settings={"LOG_FILE": str(log_file)})
     with engine_of(database_url) as engine:
         began = time.perf_counter()
-        crawl(SITE, run_key, base_url=base_url, polite=False, database_url=database_url,
-              log_file=log_file, recheck_all=True)
-        crawled = time.perf_counter()
-        result = normalise(engine, site, run_key)
-        diff_run(engine, site, run_key)
+        report = run_pipeline(engine, SITE, run_key, options)
         seconds = time.perf_counter() - began
-    return Night(scrapy_pages(log_file), seconds, crawled - began, result.versions)
+    crawl_s = scrapy_elapsed(log_file)
+    versions = report["captures"].get("version", 0)
+    return Night(scrapy_pages(log_file), seconds, crawl_s, versions)
 
 
 @dataclass(frozen=True)

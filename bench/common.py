@@ -179,6 +179,14 @@ def scrapy_pages(log_file: Path) -> int:
     return int(found[-1])
 
 
+def scrapy_elapsed(log_file: Path) -> float:
+    """Seconds the Scrapy process crawled, from the stats it dumps at the end of its log."""
+    found = re.findall(r"'elapsed_time_seconds': ([0-9.]+)", log_file.read_text("utf-8"))
+    if not found:
+        raise RuntimeError(f"{log_file}: Scrapy dumped no elapsed_time_seconds")
+    return float(found[-1])
+
+
 def vm_hwm(pid: int) -> int:
     """Peak resident memory (VmHWM) of a live process, in bytes; 0 once it is gone."""
     try:
