@@ -28,11 +28,8 @@ STATEMENTS = 20
 
 @pytest.fixture
 def replica() -> Iterator[TestbedHandle]:
-    handle = serve_in_thread(statements=STATEMENTS)
-    try:
+    with serve_in_thread(statements=STATEMENTS) as handle:
         yield handle
-    finally:
-        handle.stop()
 
 
 @pytest.fixture

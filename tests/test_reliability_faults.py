@@ -51,11 +51,8 @@ def every_fault(truth: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, 
 
 @pytest.fixture
 def replica() -> Iterator[TestbedHandle]:
-    handle = serve_in_thread(statements=STATEMENTS)
-    try:
+    with serve_in_thread(statements=STATEMENTS) as handle:
         yield handle
-    finally:
-        handle.stop()
 
 
 def test_every_fault_at_once_records_no_false_change_and_reports_the_errors(

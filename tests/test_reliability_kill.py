@@ -36,11 +36,8 @@ NIGHTS = ("night-0", "night-1")
 
 @pytest.fixture(scope="module")
 def replica() -> Iterator[TestbedHandle]:
-    handle = serve_in_thread(statements=STATEMENTS)
-    try:
+    with serve_in_thread(statements=STATEMENTS) as handle:
         yield handle
-    finally:
-        handle.stop()
 
 
 @pytest.fixture(scope="module")
