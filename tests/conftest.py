@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from scrapers.sitefile import Site, load_site
 from storage.db import create_db_engine
 from testbed.server import TestbedHandle, serve_in_thread
 from tests import databases
@@ -80,6 +81,14 @@ def testbed() -> Iterator[TestbedHandle]:
     """A default testbed for the module (tests reset its night and faults as they need)."""
     with serve_in_thread() as handle:
         yield handle
+
+
+@pytest.fixture
+def site(testbed: TestbedHandle) -> Site:
+    """The testbed site file pointed at the module's testbed, reset to night 0 without faults."""
+    testbed.set_night(0)
+    testbed.set_faults([])
+    return load_site("testbed", base_url=testbed.base_url)
 
 
 @pytest.fixture

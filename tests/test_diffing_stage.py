@@ -3,14 +3,13 @@ edits with stored patches, back-dating, lifecycle changes, the two-runs removal 
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from pipeline.diffing import diff_run
 from pipeline.normalise import normalise
 from pipeline.textdiff import apply_patch
-from scrapers.sitefile import Site, load_site
+from scrapers.sitefile import Site
 from storage.db import transaction
 from storage.models import Change, Edition
 from storage.runs import get_run
@@ -18,13 +17,6 @@ from testbed.server import TestbedHandle
 from tests.stagehelpers import fetch, generated, record, writes
 
 SEED = "1950123"
-
-
-@pytest.fixture
-def site(testbed: TestbedHandle) -> Site:
-    testbed.set_night(0)
-    testbed.set_faults([])
-    return load_site("testbed", base_url=testbed.base_url)
 
 
 def night(engine: Engine, site: Site, testbed: TestbedHandle, number: int,

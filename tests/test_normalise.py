@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import Engine, select
 
 from pipeline.normalise import normalise
-from scrapers.sitefile import Site, load_site
+from scrapers.sitefile import Site
 from storage.db import transaction
 from storage.models import Capture, Version
 from storage.runs import get_run
@@ -17,13 +16,6 @@ from testbed.server import TestbedHandle
 from tests.stagehelpers import fetch, generated, record, row_counts, with_body, writes
 
 SEED = "1950123"
-
-
-@pytest.fixture
-def site(testbed: TestbedHandle) -> Site:
-    testbed.set_night(0)
-    testbed.set_faults([])
-    return load_site("testbed", base_url=testbed.base_url)
 
 
 def outcomes(engine: Engine, run_key: str) -> dict[str, tuple[str, str | None]]:
